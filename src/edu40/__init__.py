@@ -1,0 +1,21 @@
+"""edu40: survey research on education management in Thailand.
+
+The pipeline, one way: instrument -> load & validate -> describe / reliability
+-> inference -> CFA / SEM -> replication, validation, pre/post -> reports.
+"""
+from ._version import __version__
+from ._i18n import set_language, get_language
+from .scales import LikertScale, Band, LIKERT5
+from .instrument import Instrument, CodebookError, EM40
+from .simulate import PopulationModel, PopulationModelError, simulate, simulate_test
+from .loader import load_survey, Survey, ValidationReport, SurveyInputError
+from . import datasets
+
+__all__ = [
+    "__version__", "set_language", "get_language",
+    "LikertScale", "Band", "LIKERT5",
+    "Instrument", "CodebookError", "EM40",
+    "PopulationModel", "PopulationModelError", "simulate", "simulate_test",
+    "load_survey", "Survey", "ValidationReport", "SurveyInputError",
+    "datasets",
+]

@@ -1,0 +1,45 @@
+import subprocess
+import sys
+
+import pandas as pd
+
+from edu40 import EM40
+from edu40.cli import main
+
+
+def test_validate_prints_the_summary(capsys):
+    assert main(["validate", "data/sample/em40_survey.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "Rows read 772, kept 772, excluded 0" in out
+    assert "Items found 42 of 42" in out
+
+
+def test_validate_thai(capsys):
+    assert main(["validate", "data/sample/em40_survey.csv", "--lang", "th"]) == 0
+    assert "อ่าน 772 แถว" in capsys.readouterr().out
+
+
+def test_validate_bad_file_exits_2_with_the_cell(tmp_path, capsys):
+    frame = pd.DataFrame({"respondent_id": ["A", "B"], "EFF1": [5, 7]})
+    path = tmp_path / "bad.csv"
+    frame.to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "row 3, column 'EFF1'" in err and "value '7'" in err
+    # with --on-invalid missing it loads, reports the error and exits 1
+    assert main(["validate", str(path), "--on-invalid", "missing"]) == 1
+    assert "out" in capsys.readouterr().out
+
+
+def test_console_script_help():
+    r = subprocess.run([sys.executable, "-m", "edu40.cli", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "validate" in r.stdout and "examples" in r.stdout
+
+
+def test_own_instrument_option(tmp_path, capsys):
+    code = tmp_path / "cb.csv"
+    pd.DataFrame({"item": ["x1", "x2"], "factor": ["F", "F"]}).to_csv(code, index=False)
+    data = tmp_path / "d.csv"
+    pd.DataFrame({"x1": [1, 2, 3], "x2": [2, 3, 4]}).to_csv(data, index=False)
+    assert main(["validate", str(data), "--instrument", str(code)]) == 0
+    assert "Items found 2 of 2" in capsys.readouterr().out
