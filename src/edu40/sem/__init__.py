@@ -1,0 +1,11 @@
+"""CFA / SEM: lavaan-style models, fit indices exactly as lavaan, validity evidence, diagnostics."""
+from .syntax import parse_model, ModelSyntaxError
+from .spec import ModelSpecError
+from .data import SEMDataError
+from .fit import fit
+from .result import SEMResult
+from .diagnostics import SEMWarning
+from .criteria import CRITERIA
+
+__all__ = ["fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
+           "SEMDataError", "CRITERIA"]

@@ -1,0 +1,91 @@
+"""Fit criteria for the "index, value, criterion, pass/fail" table of Thai theses.
+
+Two published sets are built in; a dict gives your own.
+
+``"hu-bentler-1999"`` — Hu & Bentler (1999) combination rules for CFI, TLI,
+RMSEA and SRMR, plus the conventional cut-offs AMOS/LISREL reports list for
+the rest (chi-square p > .05; CMIN/DF < 3, Kline 2011; GFI/AGFI >= .90,
+Jöreskog & Sörbom 1984; NFI >= .90, Bentler & Bonett 1980; RMR <= .05).
+
+``"schermelleh-engel-2003"`` — Schermelleh-Engel, Moosbrugger & Müller (2003),
+Table 1: "acceptable" limits (their "good" limits are shown alongside).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._i18n import check_language
+
+__all__ = ["CRITERIA", "fit_table"]
+
+# index -> (direction, acceptable limit, good limit or None, source)
+CRITERIA = {
+    "hu-bentler-1999": {
+        "pvalue": (">", 0.05, None, "non-significant chi-square"),
+        "cmin/df": ("<", 3.0, None, "Kline (2011)"),
+        "gfi": (">=", 0.90, None, "Jöreskog & Sörbom (1984)"),
+        "agfi": (">=", 0.90, None, "Jöreskog & Sörbom (1984)"),
+        "nfi": (">=", 0.90, None, "Bentler & Bonett (1980)"),
+        "cfi": (">=", 0.95, None, "Hu & Bentler (1999)"),
+        "tli": (">=", 0.95, None, "Hu & Bentler (1999)"),
+        "rmsea": ("<=", 0.06, None, "Hu & Bentler (1999)"),
+        "srmr": ("<=", 0.08, None, "Hu & Bentler (1999)"),
+        "rmr": ("<=", 0.05, None, "conventional"),
+    },
+    "schermelleh-engel-2003": {
+        "pvalue": (">=", 0.01, 0.05, "Schermelleh-Engel et al. (2003)"),
+        "cmin/df": ("<=", 3.0, 2.0, "Schermelleh-Engel et al. (2003)"),
+        "gfi": (">=", 0.90, 0.95, "Schermelleh-Engel et al. (2003)"),
+        "agfi": (">=", 0.85, 0.90, "Schermelleh-Engel et al. (2003)"),
+        "nfi": (">=", 0.90, 0.95, "Schermelleh-Engel et al. (2003)"),
+        "cfi": (">=", 0.95, 0.97, "Schermelleh-Engel et al. (2003)"),
+        "tli": (">=", 0.95, 0.97, "Schermelleh-Engel et al. (2003)"),
+        "rmsea": ("<=", 0.08, 0.05, "Schermelleh-Engel et al. (2003)"),
+        "rmsea.pvalue": (">=", 0.05, 0.10, "Schermelleh-Engel et al. (2003)"),
+        "srmr": ("<=", 0.10, 0.05, "Schermelleh-Engel et al. (2003)"),
+    },
+}
+
+# How AMOS / LISREL users name each index.
+AMOS_NAMES = {"chisq": "Chi-square (CMIN)", "pvalue": "p-value (P)", "cmin/df": "CMIN/DF",
+              "gfi": "GFI", "agfi": "AGFI", "nfi": "NFI", "cfi": "CFI", "tli": "TLI (NNFI)",
+              "ifi": "IFI", "rfi": "RFI", "rmsea": "RMSEA", "rmsea.pvalue": "PCLOSE",
+              "srmr": "SRMR", "rmr": "RMR", "pgfi": "PGFI"}
+
+_OPS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
+
+
+def fit_table(indices: pd.Series, criteria="hu-bentler-1999", lang=None) -> pd.DataFrame:
+    """Index, value, criterion and pass/fail (ผ่าน/ไม่ผ่าน) for each criterion."""
+    lang = check_language(lang)
+    if isinstance(criteria, str):
+        if criteria not in CRITERIA:
+            raise ValueError(f"unknown criteria {criteria!r}; use one of {list(CRITERIA)} or a dict "
+                             f"like {{'cfi': ('>=', 0.95)}}")
+        spec = CRITERIA[criteria]
+    elif isinstance(criteria, dict):
+        spec = {}
+        for k, v in criteria.items():
+            if k not in indices.index:
+                raise ValueError(f"criteria names {k!r}, which is not a fit index; indices are "
+                                 f"{list(indices.index)}")
+            if len(v) < 2 or v[0] not in _OPS:
+                raise ValueError(f"criterion for {k!r} must be (op, limit) with op in {list(_OPS)}")
+            spec[k] = (v[0], float(v[1]), v[2] if len(v) > 2 else None, v[3] if len(v) > 3 else "user")
+    else:
+        raise TypeError("criteria must be a name or a dict")
+    yes, no = ("ผ่าน", "ไม่ผ่าน") if lang == "th" else ("pass", "fail")
+    rows = []
+    for key, (op, limit, good, source) in spec.items():
+        value = float(indices[key])
+        ok = bool(_OPS[op](round(value, 3), limit)) if np.isfinite(value) else False
+        crit = f"{op} {limit:g}" + (f" (good {op} {good:g})" if good is not None else "")
+        rows.append({"index": AMOS_NAMES.get(key, key), "key": key, "value": value,
+                     "criterion": crit, "result": yes if ok else no, "passed": ok, "source": source})
+    table = pd.DataFrame(rows)
+    if lang == "th":
+        table = table.rename(columns={"index": "ดัชนี", "value": "ค่าที่ได้", "criterion": "เกณฑ์",
+                                      "result": "ผลการพิจารณา", "source": "แหล่งอ้างอิง"})
+    return table

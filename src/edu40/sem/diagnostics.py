@@ -1,0 +1,82 @@
+"""Problems a fitted model must report, never hide.
+
+Non-convergence, a non-positive-definite implied covariance of the latent
+variables, Heywood cases (negative variances, standardized loadings or
+correlations beyond 1, R² outside 0..1), an information matrix that is not
+invertible (under-identification), and data excluded before fitting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["SEMWarning", "diagnose"]
+
+
+@dataclass(frozen=True)
+class SEMWarning:
+    kind: str
+    parameter: str
+    message: str
+    advice: str
+
+    def __str__(self) -> str:
+        where = f" [{self.parameter}]" if self.parameter else ""
+        return f"{self.kind}{where}: {self.message} — {self.advice}"
+
+
+def diagnose(result) -> tuple:
+    out = []
+    spec, model, theta = result._spec, result._model, result._theta
+    if not result.converged:
+        out.append(SEMWarning("non-convergence", "", f"the estimation did not converge "
+                              f"({result.optimizer_message})",
+                              "check the model for identification, give start values, or simplify it; "
+                              "do not interpret these estimates"))
+    for reason, count in result.excluded:
+        out.append(SEMWarning("rows excluded", "", f"{count} row(s) excluded: {reason}",
+                              "report the N used; consider missing='fiml' to keep incomplete rows"))
+    est = result.estimates
+    multi = "group" in est.columns
+    for r in est[(est["op"] == "~~") & (est["lhs"] == est["rhs"])].itertuples():
+        if r.est < 0:
+            where = f"{r.lhs} ~~ {r.rhs}" + (f" (group {r.group})" if multi else "")
+            out.append(SEMWarning("Heywood case", where, f"negative variance estimate {r.est:.4f}",
+                                  "the model is misspecified or the sample too small for it; look "
+                                  "for a factor with too few or too weak indicators, or fix this "
+                                  "variance at a small positive value"))
+    std = result.standardized
+    sub = std[std["op"].isin(["=~", "~~"]) & ~((std["op"] == "~~") & (std["lhs"] == std["rhs"]))]
+    groups = sub["group"] if multi else [None] * len(sub)
+    for lhs, op, rhs, value, grp in zip(sub["lhs"], sub["op"], sub["rhs"], sub["est.std"], groups):
+        if np.isfinite(value) and abs(value) > 1.0 + 1e-8:
+            where = f"{lhs} {op} {rhs}" + (f" (group {grp})" if multi else "")
+            kind = "standardized loading" if op == "=~" else "correlation"
+            out.append(SEMWarning("Heywood case", where, f"{kind} {value:.3f} exceeds 1 in size",
+                                  "a sign of misspecification or factors that are not distinct; "
+                                  "consider merging factors or revising indicators"))
+    for gi in range(len(model.groups)):
+        S_all, _ = model.all_moments(theta, gi)
+        lv_idx = [spec.variables.index(f) for f in spec.lv]
+        if lv_idx:
+            vals = np.linalg.eigvalsh(S_all[np.ix_(lv_idx, lv_idx)])
+            if vals[0] <= 0:
+                label = f" in group {spec.group_labels[gi]}" if len(model.groups) > 1 else ""
+                out.append(SEMWarning("non-positive-definite", "latent covariance matrix",
+                                      f"the implied covariance matrix of the latent variables{label} "
+                                      f"is not positive definite (smallest eigenvalue {vals[0]:.3g})",
+                                      "two factors may be perfectly correlated or a variance negative; "
+                                      "inspect the factor correlations"))
+    if result._singular_information:
+        out.append(SEMWarning("under-identification", ", ".join(result._singular_information),
+                              "the information matrix is singular: these parameters cannot be "
+                              "estimated separately, and their standard errors are not available",
+                              "fix a parameter (e.g. a loading to 1), add indicators, or drop a path"))
+    n_over = result.fit_indices["nobs"] / max(result.fit_indices["npar"], 1)
+    if n_over < 5:
+        out.append(SEMWarning("small sample", "", f"only {n_over:.1f} respondents per free parameter",
+                              "estimates and fit indices are unstable below about 5-10 per parameter "
+                              "(Bentler & Chou, 1987)"))
+    return tuple(out)

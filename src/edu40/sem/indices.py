@@ -1,0 +1,265 @@
+"""Fit indices exactly as lavaan 0.6 computes them (``fitMeasures``).
+
+All indices come from the sample and implied moments, computed once.
+
+=================  =============================================================
+chisq              T = sum_g c_g F_g, c_g = n_g (normal likelihood) or n_g - 1 (Wishart,
+                   the AMOS/LISREL convention); FIML: 2 (logL_h1 - logL_h0)
+baseline.chisq     the same for the independence model (diagonal Sigma; observed
+                   exogenous covariates keep their covariances)
+cfi                1 - max(T - df, 0) / max(T - df, Tb - dfb, 0)            (Bentler, 1990)
+tli                (Tb/dfb - T/df) / (Tb/dfb - 1)                       (Tucker & Lewis, 1973)
+nfi, ifi, rfi      (Tb - T)/Tb; (Tb - T)/(Tb - df); (Tb/dfb - T/df)/(Tb/dfb)  (Bentler & Bonett
+                   1980; Bollen, 1989; Bollen, 1986)
+gfi                1 - e'V e / s'V s with e = s - sigma(theta) (vech of covariances,
+                   plus means if any) and V the ML weight 1/2 D'(W x W)D, W = Sigma^-1
+                   (Joreskog & Sorbom, 1984; Tanaka & Huba, 1985), weighted over groups
+agfi, pgfi         1 - (nel/df)(1 - gfi); (df/nel) gfi, nel = number of sample moments
+rmr, srmr          root mean square of the raw / the Bentler-standardized residuals
+                   (s_ij - sigma_ij) / sqrt(s_ii s_jj), diagonal and means included
+rmsea              sqrt(max(T/(N df) - 1/N, 0)) sqrt(G), N = n (normal) or n - G (Wishart)
+rmsea.ci.*         90% interval by inverting the noncentral chi-square (Browne & Cudeck, 1993)
+rmsea.pvalue       P(T >= t | RMSEA = .05), the test of close fit (PCLOSE in AMOS)
+aic, bic, logl     -2 logL + 2 npar; -2 logL + npar log N; the normal log-likelihood
+=================  =============================================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .engine import chol_inverse
+
+__all__ = ["compute_fit_indices", "FIT_INDEX_NAMES", "saturated_fiml", "rmsea_ci"]
+
+FIT_INDEX_NAMES = ["npar", "nobs", "chisq", "df", "pvalue", "cmin/df", "baseline.chisq",
+                   "baseline.df", "baseline.pvalue", "cfi", "tli", "nfi", "ifi", "rfi", "gfi",
+                   "agfi", "pgfi", "rmr", "srmr", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
+                   "rmsea.pvalue", "aic", "bic", "logl", "unrestricted.logl"]
+
+_LOG2PI = np.log(2 * np.pi)
+
+
+def saturated_fiml(X: np.ndarray, tol=1e-10, max_iter=10000):
+    """EM estimates of the mean vector and covariance matrix with missing data.
+
+    The unrestricted (h1) model under FIML (Dempster, Laird & Rubin, 1977);
+    returns ``(mean, cov, loglik)``.
+    """
+    n, p = X.shape
+    obs = ~np.isnan(X)
+    mu = np.nanmean(X, axis=0)
+    sigma = np.diag(np.nanvar(X, axis=0))
+    keys, inverse = np.unique(obs, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    groups = [(keys[k], X[inverse == k]) for k in range(len(keys))]
+    prev = -np.inf
+    for _ in range(max_iter):
+        T1 = np.zeros(p)
+        T2 = np.zeros((p, p))
+        for mask, rows in groups:
+            o, m = np.flatnonzero(mask), np.flatnonzero(~mask)
+            Y = np.zeros((len(rows), p))
+            Y[:, o] = rows[:, o]
+            C = np.zeros((p, p))
+            if len(m):
+                Soo_inv, _ = chol_inverse(sigma[np.ix_(o, o)])
+                B = sigma[np.ix_(m, o)] @ Soo_inv
+                Y[:, m] = mu[m] + (rows[:, o] - mu[o]) @ B.T
+                C[np.ix_(m, m)] = sigma[np.ix_(m, m)] - B @ sigma[np.ix_(o, m)]
+            T1 += Y.sum(axis=0)
+            T2 += Y.T @ Y + len(rows) * C
+        mu = T1 / n
+        sigma = T2 / n - np.outer(mu, mu)
+        ll = fiml_loglik(groups, mu, sigma)
+        if abs(ll - prev) < tol * max(1.0, abs(ll)):
+            break
+        prev = ll
+    return mu, sigma, ll
+
+
+def fiml_loglik(groups, mu, sigma) -> float:
+    ll = 0.0
+    for mask, rows in groups:
+        o = np.flatnonzero(mask)
+        W, logdet = chol_inverse(sigma[np.ix_(o, o)])
+        d = rows[:, o] - mu[o]
+        ll += -0.5 * (len(rows) * (len(o) * _LOG2PI + logdet) + np.einsum("ij,jk,ik->", d, W, d))
+    return ll
+
+
+def _pattern_loglik(patterns, mu, sigma) -> float:
+    ll = 0.0
+    for obs, n, mean, cov in patterns:
+        W, logdet = chol_inverse(sigma[np.ix_(obs, obs)])
+        d = mean - mu[obs]
+        ll += -0.5 * n * (len(obs) * _LOG2PI + logdet + np.einsum("ij,ji->", cov, W) + d @ W @ d)
+    return ll
+
+
+def rmsea_ci(X2, df, N, G=1, level=0.90):
+    """Lower and upper limits of the RMSEA interval (lavaan's lav_fit_rmsea_ci)."""
+    if not (np.isfinite(X2) and df >= 1):
+        return 0.0, 0.0
+    upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
+
+    def lo(lam):
+        return stats.ncx2.cdf(X2, df, lam) - upper_p if lam > 0 else stats.chi2.cdf(X2, df) - upper_p
+
+    def up(lam):
+        return stats.ncx2.cdf(X2, df, lam) - lower_p if lam > 0 else stats.chi2.cdf(X2, df) - lower_p
+
+    if lo(0) < 0:
+        lower = 0.0
+    else:
+        lam = optimize.brentq(lo, 0, X2, xtol=1e-12)
+        lower = np.sqrt(lam / (N * df)) * np.sqrt(G)
+    n_rmsea = max(N, X2 * 4)
+    if up(n_rmsea) > 0 or up(0) < 0:
+        upper = 0.0
+    else:
+        lam = optimize.brentq(up, 0, n_rmsea, xtol=1e-12)
+        upper = np.sqrt(lam / (N * df)) * np.sqrt(G)
+    return lower, upper
+
+
+def _vech(M):
+    return M[np.tril_indices(len(M))]
+
+
+def _gfi_terms(g, m, meanstructure):
+    """e'Ve and s'Vs of the LISREL GFI with the ML weight V at the implied moments.
+
+    Complete data: V = blockdiag(W, 1/2 D'(W x W)D), W = Sigma^-1, and s the
+    sample moments.  FIML (as lavaan): V is the expected information of the
+    missing-data patterns, sum_p n_p/n blockdiag(W_p, 1/2 D'(W_p x W_p)D) with
+    W_p the inverse of Sigma over the observed variables of pattern p, and s
+    the available-case means and pairwise covariances (rescaled by (n-1)/n).
+    """
+    sigma, mu = m["sigma"], m["mu"]
+    if g.patterns is None:
+        S, ybar = m["S"], m["mean"]
+        blocks = [(np.arange(len(S)), 1.0)]
+    else:
+        frame = pd.DataFrame(g.raw)
+        S = frame.cov().to_numpy() * (g.n - 1) / g.n
+        ybar = frame.mean().to_numpy()
+        blocks = [(obs, n / g.n) for obs, n, _, _ in g.patterns]
+    E = S - sigma
+    t1 = t2 = 0.0
+    for obs, weight in blocks:
+        W = chol_inverse(sigma[np.ix_(obs, obs)])[0]
+        Eo, So = E[np.ix_(obs, obs)], S[np.ix_(obs, obs)]
+        a = 0.5 * np.einsum("ij,ji->", W @ Eo, W @ Eo)
+        b = 0.5 * np.einsum("ij,ji->", W @ So, W @ So)
+        if meanstructure:
+            d = (ybar - mu)[obs]
+            a += d @ W @ d
+            b += ybar[obs] @ W @ ybar[obs]
+        t1 += weight * a
+        t2 += weight * b
+    return t1, t2
+
+
+def compute_fit_indices(model, theta, prep, spec, *, likelihood="normal", fiml=False,
+                        npar=None) -> tuple[pd.Series, dict]:
+    """All fit indices, plus the per-group moments used (for residuals)."""
+    groups = prep.groups
+    G = len(groups)
+    p = len(spec.ov)
+    nx = len(spec.roles["ov.x"]) if spec.table["exo"].any() else 0
+    ms = model.meanstructure
+    npar = spec.n_free if npar is None else npar
+    per_group_moments = p * (p + 1) // 2 + (p if ms else 0)
+    x_moments = nx * (nx + 1) // 2 + (nx if ms else 0)
+    ndat = G * (per_group_moments - x_moments)
+    df = ndat - npar
+    wish = likelihood == "wishart"
+    N = prep.n_total
+    moments = []
+    logl = unres = 0.0
+    chisq = base = 0.0
+    for gi, g in enumerate(groups):
+        sigma, mu, *_ = model.moments(theta, gi)
+        if g.patterns is None:
+            S, ybar = g.cov, g.mean
+            c = g.n - 1 if wish else g.n
+            fg = model._group_f(sigma, mu, g, model._logdet_s[gi])
+            chisq += c * fg
+            W, logdet = chol_inverse(sigma)
+            d = (ybar - mu) if ms else np.zeros(p)
+            logl += -0.5 * g.n * (p * _LOG2PI + logdet + np.einsum("ij,ji->", S, W) + d @ W @ d)
+            logdet_s = np.linalg.slogdet(S)[1]
+            unres += -0.5 * g.n * (p * _LOG2PI + logdet_s + p)
+            xi = [spec.ov.index(v) for v in spec.roles["ov.x"]] if nx else []
+            base_logdet = np.log(np.diag(S)).sum()
+            if nx:
+                noxi = [i for i in range(p) if i not in xi]
+                base_logdet = (np.log(np.diag(S)[noxi]).sum()
+                               + np.linalg.slogdet(S[np.ix_(xi, xi)])[1])
+            base += c * (base_logdet - logdet_s)
+        else:
+            mu_h1, S, ll_h1 = saturated_fiml(g.raw)
+            ybar = mu_h1
+            ll = _pattern_loglik(g.patterns, mu, sigma)
+            logl += ll
+            unres += ll_h1
+            chisq += 2 * (ll_h1 - ll)
+            # independence model: each variable's own ML mean and variance
+            mu_b = np.nanmean(g.raw, axis=0)
+            var_b = np.nanvar(g.raw, axis=0)
+            base += 2 * (ll_h1 - _pattern_loglik(g.patterns, mu_b, np.diag(var_b)))
+        moments.append({"S": S, "mean": ybar, "sigma": sigma, "mu": mu, "n": g.n})
+    chisq = max(chisq, 0.0)
+    base_df = G * (p * (p - 1) // 2 - nx * (nx - 1) // 2)
+    out = {"npar": npar, "nobs": N, "chisq": chisq, "df": df,
+           "pvalue": stats.chi2.sf(chisq, df) if df > 0 else np.nan,
+           "cmin/df": chisq / df if df > 0 else np.nan,
+           "baseline.chisq": base, "baseline.df": base_df,
+           "baseline.pvalue": stats.chi2.sf(base, base_df) if base_df > 0 else np.nan}
+    t1 = max(chisq - df, 0.0)
+    t2 = max(chisq - df, base - base_df, 0.0)
+    out["cfi"] = 1.0 if np.isclose(t1, 0) and np.isclose(t2, 0) else 1 - t1 / t2
+    if df > 0 and base_df > 0:
+        a, b = base / base_df - chisq / df, base / base_df - 1
+        out["tli"] = 1.0 if (a < 0 and b < 0) else a / b
+        out["rfi"] = (base / base_df - chisq / df) / (base / base_df)
+    else:
+        out["tli"] = out["rfi"] = 1.0 if df == 0 else np.nan
+    out["nfi"] = (base - chisq) / base if base > 0 else np.nan
+    out["ifi"] = (base - chisq) / (base - df) if base - df != 0 else np.nan
+    gfi_num, gfi_w, rmr, srmr, nel = 0.0, 0.0, 0.0, 0.0, 0
+    for m, g in zip(moments, groups):
+        S, sigma = m["S"], m["sigma"]
+        E = S - sigma
+        t1, t2 = _gfi_terms(g, m, ms)
+        gfi_num += m["n"] * (1 - t1 / t2)
+        gfi_w += m["n"]
+        nel += per_group_moments
+        sd = np.sqrt(np.diag(S))
+        raw = list(_vech(E))
+        std = list(_vech(E / np.outer(sd, sd)))
+        if ms:
+            raw += list(m["mean"] - m["mu"])
+            std += list((m["mean"] - m["mu"]) / sd)
+        rmr += m["n"] / N * np.sqrt(np.mean(np.square(raw)))
+        srmr += m["n"] / N * np.sqrt(np.mean(np.square(std)))
+    gfi = gfi_num / gfi_w
+    out["gfi"] = gfi
+    out["agfi"] = 1 - (nel / df) * (1 - gfi) if df > 0 else 1.0
+    out["pgfi"] = (df / nel) * gfi if nel else np.nan
+    out["rmr"] = rmr
+    out["srmr"] = srmr
+    n_rmsea = N - G if wish else N
+    out["rmsea"] = np.sqrt(max(chisq / n_rmsea / df - 1 / n_rmsea, 0.0)) * np.sqrt(G) if df > 0 else 0.0
+    lo, up = rmsea_ci(chisq, df, n_rmsea, G)
+    out["rmsea.ci.lower"], out["rmsea.ci.upper"] = lo, up
+    out["rmsea.pvalue"] = (stats.ncx2.sf(chisq, df, n_rmsea * df * 0.05 ** 2 / G) if df > 0 else np.nan)
+    out["logl"] = logl
+    out["unrestricted.logl"] = unres
+    out["aic"] = -2 * logl + 2 * npar
+    out["bic"] = -2 * logl + npar * np.log(N)
+    series = pd.Series({k: out[k] for k in FIT_INDEX_NAMES}, name="value", dtype=float)
+    return series, {"groups": moments}
