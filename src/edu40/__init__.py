@@ -10,6 +10,8 @@ from .instrument import Instrument, CodebookError, EM40
 from .simulate import PopulationModel, PopulationModelError, simulate, simulate_test
 from .loader import load_survey, Survey, ValidationReport, SurveyInputError
 from . import datasets
+from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
+                  SEMDataError)
 
 __all__ = [
     "__version__", "set_language", "get_language",
@@ -18,4 +20,6 @@ __all__ = [
     "PopulationModel", "PopulationModelError", "simulate", "simulate_test",
     "load_survey", "Survey", "ValidationReport", "SurveyInputError",
     "datasets",
+    "fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
+    "SEMDataError",
 ]

@@ -71,7 +71,8 @@ class SEMResult:
         frame = pd.DataFrame({"lhs": t["lhs"], "op": t["op"], "rhs": t["rhs"], "group": t["group"],
                               "label": t["label"].where(~t["label"].str.startswith("."), ""),
                               "est": est, "se": se})
-        frame = pd.concat([frame, self._defined()], ignore_index=True)
+        if self._spec.definitions:
+            frame = pd.concat([frame, self._defined()], ignore_index=True)
         return self._finish(frame, "est")
 
     @cached_property
@@ -97,12 +98,16 @@ class SEMResult:
                              "rhs": [d[2].replace(" ", "") for d in defs],
                              "group": 0, "label": [d[0] for d in defs], "est": values, "se": se})
 
-    def _definition_values(self, theta) -> np.ndarray:
+    def _definition_values(self, theta, values=None) -> np.ndarray:
+        """Defined parameters at ``theta`` (or from per-row ``values``, e.g. standardized)."""
         t = self._spec.table
         env = {}
-        for row in t.itertuples():
+        for k, row in enumerate(t.itertuples()):
             if row.label and not row.label.startswith("."):
-                env.setdefault(row.label, theta[row.free - 1] if row.free > 0 else row.value)
+                if values is not None:
+                    env.setdefault(row.label, values[k])
+                else:
+                    env.setdefault(row.label, theta[row.free - 1] if row.free > 0 else row.value)
         out = []
         for name, code, _ in self._spec.definitions:
             value = float(eval(code, {"__builtins__": {}}, env))  # AST checked in spec
@@ -129,29 +134,39 @@ class SEMResult:
     @cached_property
     def standardized(self) -> pd.DataFrame:
         """std.all with delta-method standard errors (lavaan ``standardizedSolution``)."""
-        t = self._spec.table.copy()
-        est = self.estimates
-        base = est[est["op"] != ":="].copy()
-        t["est"] = base["est"].to_numpy()
-        values = standardize(self._model, self._theta, t)
-        J = np.zeros((len(t), len(self._theta)))
+        t = self._spec.table
+        free = t["free"].to_numpy()
+        fixed = t["value"].to_numpy()
+
+        defs = self._spec.definitions
+
+        def values_at(theta):
+            est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
+            std = standardize(self._model, theta, t, est)
+            if defs:   # lavaan: a defined parameter of standardized parameters
+                std = np.concatenate([std, self._definition_values(theta, std)])
+            return std
+
+        values = values_at(self._theta)
+        J = np.zeros((len(values), len(self._theta)))
         for k in range(len(self._theta)):
             h = 1e-6 * max(1.0, abs(self._theta[k]))
             e = np.zeros(len(self._theta))
             e[k] = h
-            tp, tm = t.copy(), t.copy()
-            tp["est"] = np.where(t["free"] > 0, (self._theta + e)[np.maximum(t["free"] - 1, 0)], t["value"])
-            tm["est"] = np.where(t["free"] > 0, (self._theta - e)[np.maximum(t["free"] - 1, 0)], t["value"])
-            J[:, k] = (standardize(self._model, self._theta + e, tp)
-                       - standardize(self._model, self._theta - e, tm)) / (2 * h)
+            J[:, k] = (values_at(self._theta + e) - values_at(self._theta - e)) / (2 * h)
         if self._vcov is not None:
             var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
             se = np.sqrt(np.clip(var, 0, None))
             se[np.abs(var) < 1e-14] = 0.0
         else:
-            se = np.full(len(t), np.nan)
-        frame = pd.DataFrame({"lhs": t["lhs"], "op": t["op"], "rhs": t["rhs"], "group": t["group"],
-                              "est.std": values, "se": se})
+            se = np.full(len(values), np.nan)
+        frame = pd.DataFrame({"lhs": t["lhs"], "op": t["op"], "rhs": t["rhs"], "group": t["group"]})
+        if defs:
+            frame = pd.concat([frame, pd.DataFrame({
+                "lhs": [d[0] for d in defs], "op": ":=", "rhs": [d[2].replace(" ", "") for d in defs],
+                "group": 0})], ignore_index=True)
+        frame["est.std"] = values
+        frame["se"] = se
         return self._finish(frame, "est.std")
 
     @cached_property

@@ -19,33 +19,45 @@ import numpy as np
 __all__ = ["standardize", "r_squared", "moment_jacobian"]
 
 
+def _index(model, table):
+    """Positions of each row's variables, computed once per table."""
+    pos = {v: i for i, v in enumerate(model.spec.variables)}
+    key = id(table)
+    cache = getattr(model, "_std_index", None)
+    if cache is not None and cache[0] == key and cache[1] == len(table):
+        return cache[2]
+    op = table["op"].to_numpy()
+    lhs = np.array([pos.get(v, -1) for v in table["lhs"]])
+    rhs = np.array([pos.get(v, -1) for v in table["rhs"]])
+    idx = {"op": op, "lhs": lhs, "rhs": rhs, "group": table["group"].to_numpy()}
+    model._std_index = (key, len(table), idx)
+    return idx
+
+
 def standardize(model, theta, table, values=None):
     """std.all value of every row of ``table`` (``values`` overrides the estimates)."""
-    out = np.full(len(table), np.nan)
-    pos = {v: i for i, v in enumerate(model.spec.variables)}
-    cache = {}
-    for k, row in enumerate(table.itertuples()):
-        gi = row.group
-        if gi not in cache:
-            A, S, m = model.matrices(theta, gi)
-            S_all, Em = model.all_moments(theta, gi)
-            cache[gi] = (np.sqrt(np.clip(np.diag(S_all), 0, None)), S)
-        sd, S = cache[gi]
-        est = row.est if values is None else values[k]
-        if row.op == "=~":
-            out[k] = est * sd[pos[row.lhs]] / sd[pos[row.rhs]]
-        elif row.op == "~":
-            out[k] = est * sd[pos[row.rhs]] / sd[pos[row.lhs]]
-        elif row.op == "~~":
-            i, j = pos[row.lhs], pos[row.rhs]
-            if i == j:
-                out[k] = est / sd[i] ** 2 if sd[i] > 0 else np.nan
-            else:
-                denom = S[i, i] * S[j, j]
-                out[k] = est / np.sqrt(denom) if denom > 0 else np.nan
-        elif row.op == "~1":
-            i = pos[row.lhs]
-            out[k] = est / sd[i] if sd[i] > 0 else np.nan
+    idx = _index(model, table)
+    est = np.asarray(table["est"] if values is None else values, float)
+    out = np.full(len(est), np.nan)
+    op, lhs, rhs, grp = idx["op"], idx["lhs"], idx["rhs"], idx["group"]
+    for gi in np.unique(grp):
+        A, S, m = model.matrices(theta, gi)
+        S_all, _ = model.all_moments(theta, gi)
+        sd = np.sqrt(np.clip(np.diag(S_all), 0, None))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = grp == gi
+            k = g & (op == "=~")
+            out[k] = est[k] * sd[lhs[k]] / sd[rhs[k]]
+            k = g & (op == "~")
+            out[k] = est[k] * sd[rhs[k]] / sd[lhs[k]]
+            k = g & (op == "~~") & (lhs == rhs)
+            out[k] = est[k] / sd[lhs[k]] ** 2
+            k = g & (op == "~~") & (lhs != rhs)
+            denom = S[lhs[k], lhs[k]] * S[rhs[k], rhs[k]]
+            out[k] = np.where(denom > 0, est[k] / np.sqrt(np.abs(denom)), np.nan)
+            k = g & (op == "~1")
+            out[k] = est[k] / sd[lhs[k]]
+    out[~np.isfinite(out)] = np.nan
     return out
 
 
