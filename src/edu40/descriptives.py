@@ -145,9 +145,9 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
     if isinstance(x, Survey):
         frame, meta = _survey_parts(x, lang)
         scale = scale or x.scale
-        groups = x.data[by] if by is not None else None
         if by is not None and by not in x.data.columns:
             raise StatsInputError(f"by={by!r} is not a column of the survey; columns: {x.other_columns}")
+        groups = x.data[by] if by is not None else None
     else:
         if isinstance(x, pd.DataFrame) and by is not None:
             if by not in x.columns:
