@@ -199,11 +199,12 @@ def anova(data, dv: str, between: str, *, confidence: float = 0.95, lang: str | 
     >>> survey = edu40.datasets.load_em40_survey()
     >>> res = edu40.anova(survey, dv="ACL", between="role")
     >>> res.df1, res.df2, round(res.F, 2), round(res.eta_sq, 3)
-    (2, 769, 6.67, 0.017)
+    (2, 769, 6.58, 0.017)
     >>> res.tukey[["group1", "group2", "diff", "p_adj"]].round(3)
          group1           group2   diff  p_adj
-    0  director  deputy_director  0.043  0.933
-    1   teacher  deputy_director ...
+    0  director  deputy_director  0.043  0.929
+    1   teacher  deputy_director -0.219  0.085
+    2   teacher         director -0.263  0.003
     """
     confidence = check_confidence(confidence)
     lang = check_language(lang)

@@ -173,7 +173,7 @@ def correlations(x, columns=None, *, method: str = "pearson", adjust: str | None
     >>> res = edu40.correlations(survey, ["ACL", "EFF"])
     >>> res.to_frame()[["x", "y", "n", "r", "stars"]].round(3)
          x    y    n      r stars
-    0  ACL  EFF  772  0.807   ***
+    0  ACL  EFF  772  0.748   ***
     """
     check_choice("method", method, ("pearson", "spearman"))
     check_choice("adjust", adjust, tuple(_ADJUST))

@@ -137,8 +137,8 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
     >>> t = edu40.describe(survey, lang="en")
     >>> t.loc[t.kind == "factor", ["variable", "mean", "sd", "level", "rank"]].round(2).head(2)
       variable  mean    sd level  rank
-    0      EFF  3.87  0.82  high     6
-    1      ACL  4.02  0.83  high     3
+    0      EFF  3.98  0.87  high     3
+    1      ACL  3.94  0.88  high     4
     """
     lang = check_language(lang)
     scale = _as_scale(scale)
@@ -199,7 +199,12 @@ def frequencies(x, columns=None, *, scale=None, lang: str | None = None) -> pd.D
         cumulative_percent``; one row per value, then one ``missing`` row per
         variable (``value`` missing; its ``valid_percent`` and
         ``cumulative_percent`` are empty, as in SPSS).  ``percent`` is of all
-        rows, ``valid_percent`` of answered rows (R: ``prop.table(table(x))``).
+        rows, ``valid_percent`` of answered rows.
+
+    Notes
+    -----
+    Agrees with R ``table(x, useNA = "always")``, ``100 * prop.table(table(x))``
+    (valid percent) and SPSS FREQUENCIES.
 
     Examples
     --------
@@ -208,9 +213,9 @@ def frequencies(x, columns=None, *, scale=None, lang: str | None = None) -> pd.D
     >>> f = edu40.frequencies(survey, ["role"], lang="en")
     >>> f[["value", "count", "percent"]].round(2)
                  value  count  percent
-    0  deputy_director    119    15.41
-    1         director    141    18.26
-    2          teacher    512    66.32
+    0  deputy_director     84    10.88
+    1         director    153    19.82
+    2          teacher    535    69.30
     3             <NA>      0     0.00
     """
     lang = check_language(lang)

@@ -152,7 +152,7 @@ def cronbach_alpha(items, *, nan_policy: str = "listwise", confidence: float = 0
     >>> survey = edu40.datasets.load_em40_survey()
     >>> res = edu40.cronbach_alpha(survey.items[survey.instrument.items_of("HRM")])
     >>> round(res.alpha, 3), res.n, res.k
-    (0.953, 771, 4)
+    (0.951, 771, 4)
     """
     check_choice("nan_policy", nan_policy, ("listwise", "pairwise"))
     confidence = check_confidence(confidence)
@@ -208,8 +208,8 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
     >>> t = edu40.item_analysis(survey.items[survey.instrument.items_of("IQA")], lang="en")
     >>> t[["item", "r_drop", "alpha_if_deleted", "decision"]].round(3).head(2)
        item  r_drop  alpha_if_deleted decision
-    0  IQA1   0.861             0.933     keep
-    1  IQA2   0.849             0.935     keep
+    0  IQA1   0.902             0.952     keep
+    1  IQA2   0.867             0.958     keep
     """
     check_choice("nan_policy", nan_policy, ("listwise", "pairwise"))
     lang = check_language(lang)
@@ -343,7 +343,7 @@ def omega(items, *, nan_policy: str = "listwise") -> OmegaResult:
     >>> survey = edu40.datasets.load_em40_survey()
     >>> res = edu40.omega(survey.items[survey.instrument.items_of("HRM")])
     >>> round(res.omega, 3), res.k
-    (0.953, 4)
+    (0.951, 4)
     """
     check_choice("nan_policy", nan_policy, ("listwise",))
     frame, _, n = _items(items, "listwise", "omega", min_items=3)
@@ -392,6 +392,18 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
         all items together.  ``interpretation`` is the George & Mallery
         (2003) band of alpha (.70 = acceptable).
 
+    Notes
+    -----
+    Each row is :func:`cronbach_alpha` (R ``psych::alpha(na.omit(items))``,
+    Feldt interval ``psych::alpha.ci``) and :func:`omega` (R
+    ``semTools::compRelSEM(cfa(..., std.lv = TRUE), obs.var = FALSE)``) of the
+    factor's items.
+
+    References
+    ----------
+    George, D., & Mallery, P. (2003). *SPSS for Windows step by step: A simple
+    guide and reference* (4th ed.). Allyn & Bacon.
+
     Examples
     --------
     >>> import edu40
@@ -399,8 +411,8 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
     >>> t = edu40.reliability(survey, lang="en")
     >>> t[["variable", "k", "alpha", "interpretation"]].round(3).tail(2)
       variable   k  alpha interpretation
-    5      IQA   5  0.945      excellent
-    6  overall  42  0.985      excellent
+    5      IQA   5  0.963      excellent
+    6  overall  42  0.983      excellent
     """
     lang = check_language(lang)
     if isinstance(x, Survey):

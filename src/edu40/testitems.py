@@ -87,7 +87,7 @@ def kr20(items) -> KRResult:
     >>> t = edu40.datasets.load_em40_training()
     >>> res = edu40.kr20(t.filter(like="pre_K"))
     >>> round(res.value, 3), res.n, res.k
-    (0.751, 84, 25)
+    (0.779, 84, 25)
     """
     frame = _binary(items, "kr20")
     _, var = _total_variance(frame, "kr20")
@@ -113,7 +113,7 @@ def kr21(items) -> KRResult:
     >>> import edu40
     >>> t = edu40.datasets.load_em40_training()
     >>> round(edu40.kr21(t.filter(like="pre_K")).value, 3)
-    0.706
+    0.754
     """
     frame = _binary(items, "kr21")
     total, var = _total_variance(frame, "kr21")
@@ -182,8 +182,8 @@ def item_difficulty_discrimination(items, method: str = "point-biserial", *, cor
     >>> d = edu40.item_difficulty_discrimination(t.filter(like="pre_K"), lang="en")
     >>> d[["item", "difficulty", "discrimination", "decision"]].round(2).head(2)
           item  difficulty  discrimination decision
-    0  pre_K01        0.51            0.36     keep
-    1  pre_K02        0.69            0.31     keep
+    0  pre_K01        0.51            0.27     keep
+    1  pre_K02        0.69            0.41     keep
     """
     if method not in ("point-biserial", "upper-lower"):
         raise ValueError(f"method must be 'point-biserial' or 'upper-lower', not {method!r}")
