@@ -218,3 +218,13 @@ def test_bad_input():
         correlations(pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [1.0, 3, 2, 4]}), method="kendall")
     with pytest.raises(ValueError, match="adjust"):
         correlations(pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [1.0, 3, 2, 4]}), adjust="BH")
+
+
+def test_survey_columns_may_mix_factors_items_and_other_numeric_columns():
+    survey = edu40.datasets.load_em40_survey()
+    pairs = correlations(survey, ["EFF", "ACL1", "years_experience"]).to_frame()
+    assert list(zip(pairs.x, pairs.y)) == [("EFF", "ACL1"), ("EFF", "years_experience"), ("ACL1", "years_experience")]
+    eff = survey.factor_scores()["EFF"]
+    assert pairs.loc[1, "r"] == pytest.approx(np.corrcoef(eff, survey.data["years_experience"])[0, 1], abs=1e-12)
+    with pytest.raises(StatsInputError, match="'role' is not numeric"):
+        correlations(survey, ["EFF", "role"])

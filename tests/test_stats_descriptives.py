@@ -161,3 +161,12 @@ def test_bad_input():
         describe(pd.DataFrame({"a": [1.0, 2, 3, 4, 5, 6], "role": ["x", "x", "y", "y", "y", "y"]}), by="role")
     with pytest.raises(StatsInputError, match="by='nope'"):
         describe(edu40.datasets.load_em40_survey(), by="nope")
+
+
+def test_survey_columns_select_rows(survey):
+    t = describe(survey, columns=["ACL", "ACL1", "overall"], lang="en")
+    assert list(t["variable"]) == ["ACL", "overall", "ACL1"]
+    full = describe(survey, lang="en").set_index("variable")
+    assert t.set_index("variable").loc["ACL1", "mean"] == full.loc["ACL1", "mean"]
+    with pytest.raises(StatsInputError, match=r"\['ACL11'\] are neither items nor factors"):
+        describe(survey, columns=["ACL11"])

@@ -279,3 +279,18 @@ def test_bad_input(hs):
                                      "c": [1.0, np.nan, 2, 3, 1, 4]}))
     with pytest.raises(ValueError, match="nan_policy"):
         cronbach_alpha(hs, nan_policy="pairwize")
+
+
+def test_omega_refuses_dependent_items_and_heywood_cases():
+    x = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2.0], "b": [2, 3, 1, 5, 4, 4.0]})
+    with pytest.raises(StatsInputError, match="linearly dependent"):
+        omega(x.assign(total=x.a + x.b))
+    # Sample correlations r12 = r13 = .8, r23 = .5 (made exact by whitening): the saturated one-factor
+    # solution has lambda1^2 = r12 r13 / r23 = 1.28 > 1, i.e. a negative residual variance for 'a'.
+    target = np.array([[1, 0.8, 0.8], [0.8, 1, 0.5], [0.8, 0.5, 1]])
+    z = np.random.default_rng(3).normal(size=(300, 3))
+    z = (z - z.mean(0)) @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
+    heywood = pd.DataFrame(z @ np.linalg.cholesky(target).T, columns=["a", "b", "c"])
+    assert np.allclose(heywood.corr().to_numpy(), target)
+    with pytest.raises(StatsInputError, match=r"Heywood case, residual variance of \['a'\]"):
+        omega(heywood)

@@ -18,7 +18,7 @@ from statsmodels.stats.multitest import multipletests
 
 from ._i18n import check_language, pick
 from ._inputs import (StatsInputError, apply_nan_policy, check_choice, check_columns, check_confidence,
-                      numeric_frame)
+                      numeric_frame, survey_frame)
 from ._results import Result, stars
 from .loader import Survey
 
@@ -123,6 +123,8 @@ def correlations(x, columns=None, *, method: str = "pearson", adjust: str | None
         A Survey gives its factor scores (``items=True``: its items).
     columns : list of str, optional
         Variables to correlate (default: all columns; all must be numeric).
+        For a Survey: any of its factor codes, items and numeric columns
+        (e.g. ``["EFF", "ACL", "years_experience"]``).
     method : {"pearson", "spearman"}
     adjust : {None, "holm", "fdr_bh", "bonferroni"}
         Adjustment of the p values over all pairs (``p_adj``); R
@@ -178,8 +180,10 @@ def correlations(x, columns=None, *, method: str = "pearson", adjust: str | None
     check_choice("method", method, ("pearson", "spearman"))
     check_choice("adjust", adjust, tuple(_ADJUST))
     confidence = check_confidence(confidence)
-    if isinstance(x, Survey) and not items:
-        frame = numeric_frame(x.factor_scores(), columns, what="correlations")
+    if isinstance(x, Survey) and columns is not None:
+        frame = numeric_frame(survey_frame(x), columns, what="correlations")   # items, factors, other columns
+    elif isinstance(x, Survey) and not items:
+        frame = numeric_frame(x.factor_scores(), what="correlations")
     else:
         frame = numeric_frame(x, columns, what="correlations")
     check_columns(frame, what="correlations", min_n=3, min_columns=2)

@@ -103,7 +103,9 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
         per group, with the group in the first column ``group``.  Rows whose
         group is missing are left out.
     columns : list of str, optional
-        Columns of a DataFrame to describe (default: all; all must be numeric).
+        Columns of a DataFrame to describe (default: all; all must be numeric);
+        for a Survey, the items, factors or ``"overall"`` to keep (ranks are
+        then among the rows kept).
     scale : LikertScale or int, optional
         Scale whose bands give ``level``.  Default: the survey's scale; for a
         DataFrame no ``level`` column unless a scale is given.
@@ -144,6 +146,14 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
     scale = _as_scale(scale)
     if isinstance(x, Survey):
         frame, meta = _survey_parts(x, lang)
+        if columns is not None:
+            wanted = [columns] if isinstance(columns, str) else list(columns)
+            known = [m[0] for m in meta]
+            unknown = [c for c in wanted if c not in known]
+            if unknown:
+                raise StatsInputError(f"describe: {unknown} are neither items nor factors of the survey "
+                                      f"(nor 'overall')")
+            meta = [m for m in meta if m[0] in wanted]
         scale = scale or x.scale
         if by is not None and by not in x.data.columns:
             raise StatsInputError(f"by={by!r} is not a column of the survey; columns: {x.other_columns}")

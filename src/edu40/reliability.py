@@ -265,7 +265,11 @@ def _one_factor_ml(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, bool]:
                             bounds=bounds, options={"ftol": 1e-15, "gtol": 1e-12, "maxiter": 20000})
     lam, psi = res.x[:p], res.x[p:]
     lam = lam * np.sign(lam.sum())
-    converged = bool(res.success) or np.max(np.abs(res.jac)) < 1e-8
+    # Projected gradient: a residual variance held at its bound with a positive slope is optimal there.
+    grad = np.array(res.jac, dtype=float)
+    at_bound = np.concatenate([np.zeros(p, bool), (psi <= 1e-7) & (grad[p:] > 0)])
+    grad[at_bound] = 0.0
+    converged = bool(res.success) or np.max(np.abs(grad)) < 1e-6
     return lam * d, psi * d ** 2, float(res.fun), converged
 
 
@@ -349,13 +353,17 @@ def omega(items, *, nan_policy: str = "listwise") -> OmegaResult:
     frame, _, n = _items(items, "listwise", "omega", min_items=3)
     k = frame.shape[1]
     s = np.cov(frame.to_numpy(dtype=float), rowvar=False, ddof=0)
+    d = np.sqrt(np.diag(s))
+    if np.linalg.eigvalsh(s / np.outer(d, d))[0] < 1e-10:
+        raise StatsInputError(f"omega: the items {list(frame.columns)} are linearly dependent (one is a sum or "
+                              f"copy of others?); the ML factor model needs a positive definite covariance matrix")
     lam, theta, fmin, converged = _one_factor_ml(s)
-    if not converged:
-        raise StatsInputError("omega: the one-factor model did not converge; the items may not measure one factor")
     if np.any(theta < 1e-6 * np.diag(s)):
         bad = list(frame.columns[theta < 1e-6 * np.diag(s)])
-        raise StatsInputError(f"omega: Heywood case, residual variance of {bad} is 0 in the one-factor model; "
-                              f"omega is not interpretable")
+        raise StatsInputError(f"omega: Heywood case, residual variance of {bad} is 0 in the one-factor model "
+                              f"(lavaan would report it negative); omega is not interpretable")
+    if not converged:
+        raise StatsInputError("omega: the one-factor model did not converge; the items may not measure one factor")
     num = lam.sum() ** 2
     df = k * (k + 1) // 2 - 2 * k
     chi2 = max(n * fmin, 0.0)   # a saturated model's minimum is 0 up to rounding
