@@ -237,3 +237,18 @@ def test_bad_input_is_named():
         paired_ttest([1, 2, np.nan, 4], [2, 4, 5, np.nan])
     with pytest.raises(ValueError, match="alternative"):
         ttest([1, 2, 3], mu=1, alternative="bigger")
+
+
+def test_equal_means_give_t_zero_and_a_finite_se():
+    a, b = [1.0, 2.0, 3.0, 4.0], [0.0, 2.5, 2.5, 5.0]
+    for equal_var in (False, True):
+        res = ttest(a, b, equal_var=equal_var)
+        assert res.t == 0 and res.diff == 0 and res.p == pytest.approx(1.0)
+        assert res.se > 0 and res.ci_low == pytest.approx(-res.ci_high)
+    assert ttest(a, b).se == pytest.approx(math.sqrt(np.var(a, ddof=1) / 4 + np.var(b, ddof=1) / 4))
+
+
+def test_paired_correlation_is_none_when_a_score_is_constant():
+    res = paired_ttest([0, 0, 0, 0], [1, 3, 2, 4])
+    assert res.r_pre_post is None and res.diff == 2.5
+    assert paired_ttest(SLEEP_1, SLEEP_2).r_pre_post == pytest.approx(np.corrcoef(SLEEP_1, SLEEP_2)[0, 1])

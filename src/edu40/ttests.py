@@ -227,11 +227,13 @@ def ttest(a, b=None, *, mu: float | None = None, equal_var: bool = False, dv: st
     diff = x.mean() - y.mean()
     sp = np.sqrt(((n1 - 1) * s1 ** 2 + (n2 - 1) * s2 ** 2) / (n1 + n2 - 2))
     d = diff / sp
+    # SE of the difference directly (not diff / t, which is 0/0 when the means are equal)
+    se = sp * np.sqrt(1 / n1 + 1 / n2) if equal_var else np.sqrt(s1 ** 2 / n1 + s2 ** 2 / n2)
     lev = stats.levene(x, y, center=center)
     return TTestResult(
         test="Student" if equal_var else "Welch", alternative=alternative, confidence=confidence,
         group1=name1, group2=name2, n1=n1, n2=n2, mean1=float(x.mean()), mean2=float(y.mean()),
-        sd1=float(s1), sd2=float(s2), mu=None, diff=float(diff), se=float(diff / res.statistic),
+        sd1=float(s1), sd2=float(s2), mu=None, diff=float(diff), se=float(se),
         t=float(res.statistic), df=float(res.df), p=float(res.pvalue), ci_low=float(ci.low),
         ci_high=float(ci.high), cohen_d=float(d), hedges_g=float(d * hedges_correction(n1 + n2 - 2)),
         levene_F=float(lev.statistic), levene_df1=1, levene_df2=n1 + n2 - 2, levene_p=float(lev.pvalue),
@@ -268,7 +270,7 @@ class PairedTTestResult(Result):
     mean_post: float
     sd_pre: float
     sd_post: float
-    r_pre_post: float
+    r_pre_post: float | None
     diff: float
     sd_diff: float
     se: float
@@ -373,7 +375,8 @@ def paired_ttest(pre, post, *, data=None, alternative: str = "two-sided",
     return PairedTTestResult(
         alternative=alternative, confidence=confidence, n=n, n_dropped=int((~keep).sum()),
         mean_pre=float(x.mean()), mean_post=float(y.mean()), sd_pre=float(x.std(ddof=1)),
-        sd_post=float(y.std(ddof=1)), r_pre_post=float(np.corrcoef(x, y)[0, 1]) if np.ptp(x) and np.ptp(y) else 0.0,
+        sd_post=float(y.std(ddof=1)),
+        r_pre_post=float(np.corrcoef(x, y)[0, 1]) if np.ptp(x) and np.ptp(y) else None,   # undefined if constant
         diff=float(d.mean()), sd_diff=float(d.std(ddof=1)), se=float(d.std(ddof=1) / np.sqrt(n)),
         t=float(res.statistic), df=int(res.df), p=float(res.pvalue), ci_low=float(ci.low), ci_high=float(ci.high),
         cohen_dz=float(d.mean() / d.std(ddof=1)), shapiro_W=float(sw.statistic), shapiro_p=float(sw.pvalue),
