@@ -109,3 +109,13 @@ def test_integer_and_nullable_columns_are_accepted():
     res = edu40.cronbach_alpha(t)
     assert res.n == 5 and np.isfinite(res.alpha)
     assert edu40.describe(t).loc[0, "n"] == 5
+
+
+def test_the_methods_page_example_runs():
+    text = (SRC.parents[1] / "docs" / "statistics.md").read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    try:
+        exec(compile(code, "docs/statistics.md", "exec"), {})
+    finally:
+        edu40.set_language("en")
+    assert "edu40.set_language(\"th\")" in code
