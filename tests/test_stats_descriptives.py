@@ -170,3 +170,16 @@ def test_survey_columns_select_rows(survey):
     assert t.set_index("variable").loc["ACL1", "mean"] == full.loc["ACL1", "mean"]
     with pytest.raises(StatsInputError, match=r"\['ACL11'\] are neither items nor factors"):
         describe(survey, columns=["ACL11"])
+
+
+def test_listwise_uses_only_complete_respondents(survey):
+    t = describe(survey, nan_policy="listwise").set_index("variable")
+    complete = survey.items.dropna()
+    assert len(complete) == 764
+    assert (t["n"] == 764).all() and (t["missing"] == 0).all()
+    assert t.loc["EFF2", "mean"] == pytest.approx(complete["EFF2"].mean())
+    assert t.loc["EFF", "mean"] == pytest.approx(survey.factor_scores().loc[complete.index, "EFF"].mean())
+    by = describe(survey, by="role", nan_policy="listwise")
+    assert by[by.variable == "overall"]["n"].sum() == 764
+    with pytest.raises(ValueError, match="nan_policy"):
+        describe(survey, nan_policy="complete")

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import stats
 
 from ._i18n import check_language, pick
-from ._inputs import StatsInputError, numeric_frame, to_float
+from ._inputs import NAN_POLICIES, StatsInputError, check_choice, numeric_frame, to_float
 from .loader import Survey
 from .scales import LikertScale
 
@@ -87,7 +87,7 @@ def _survey_parts(survey: Survey, lang):
 
 
 def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool = True,
-             lang: str | None = None) -> pd.DataFrame:
+             nan_policy: str = "pairwise", lang: str | None = None) -> pd.DataFrame:
     """Mean, S.D. and Likert level of each item and factor: the descriptive table of Thai reports.
 
     Parameters
@@ -111,6 +111,11 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
         DataFrame no ``level`` column unless a scale is given.
     shape : bool
         Report skewness and kurtosis (needs n >= 4 and a non-constant column).
+    nan_policy : {"pairwise", "listwise"}
+        ``"pairwise"`` (default): each row uses the respondents who answered
+        that item (a factor: at least one of its items).  ``"listwise"``: only
+        respondents who answered every item of the survey (every described
+        column of a DataFrame), as SPSS DESCRIPTIVES /MISSING=LISTWISE.
     lang : {"th", "en"}, optional
         Language of ``label``, ``level`` and ``overall``; default the session's.
 
@@ -169,6 +174,13 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
             groups = None
         frame = numeric_frame(x, columns, what="describe")
         meta = [(c, c, "item", pd.NA) for c in frame.columns]
+    check_choice("nan_policy", nan_policy, NAN_POLICIES)
+    if nan_policy == "listwise":
+        keep = (x.items if isinstance(x, Survey) else frame).notna().all(axis=1).to_numpy()
+        if not keep.any():
+            raise StatsInputError("describe: no respondent answered every item; listwise deletion leaves nothing")
+        frame = frame[keep]
+        groups = groups[keep] if groups is not None else None
     if groups is None:
         return _describe_block(frame, meta, scale, shape, lang, "")
     parts = []
