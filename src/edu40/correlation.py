@@ -8,6 +8,7 @@ with significance stars for the report.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -103,7 +104,7 @@ class CorrelationResult(Result):
 
     def _repr_html_(self) -> str:
         lines = self.summary().split("\n")
-        return (f"<b>{lines[0]}</b>" + self.apa_table().to_html() + f"<p>{lines[-1]}</p>"
+        return (f"<b>{html.escape(lines[0])}</b>" + self.apa_table().to_html() + f"<p>{html.escape(lines[-1])}</p>"
                 + "<details><summary>pairs</summary>" + self.pairs.to_html(index=False) + "</details>")
 
 
