@@ -13,6 +13,17 @@ from . import datasets
 from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
                   SEMDataError)
 
+# --- survey statistics (issue 3) -------------------------------------------
+from ._inputs import StatsInputError
+from ._results import relabel
+from .descriptives import describe, frequencies
+from .reliability import cronbach_alpha, item_analysis, reliability, omega, AlphaResult, OmegaResult
+from .testitems import kr20, kr21, item_difficulty_discrimination, ioc, KRResult
+from .ttests import ttest, paired_ttest, TTestResult, PairedTTestResult
+from .anova import anova, AnovaResult
+from .correlation import correlations, CorrelationResult
+# ---------------------------------------------------------------------------
+
 __all__ = [
     "__version__", "set_language", "get_language",
     "LikertScale", "Band", "LIKERT5",
@@ -23,3 +34,15 @@ __all__ = [
     "fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
     "SEMDataError",
 ]
+
+# --- survey statistics (issue 3) -------------------------------------------
+__all__ += [
+    "StatsInputError", "relabel",
+    "describe", "frequencies",
+    "cronbach_alpha", "item_analysis", "reliability", "omega", "AlphaResult", "OmegaResult",
+    "kr20", "kr21", "item_difficulty_discrimination", "ioc", "KRResult",
+    "ttest", "paired_ttest", "TTestResult", "PairedTTestResult",
+    "anova", "AnovaResult",
+    "correlations", "CorrelationResult",
+]
+# ---------------------------------------------------------------------------
