@@ -277,20 +277,29 @@ def _decode_text(raw: bytes, source: str, encoding: str | None) -> tuple[str, st
                            f"Save it from Excel as 'CSV UTF-8', or pass encoding=...")
 
 
-def _read_csv(path: Path, encoding: str | None) -> _Table:
+def _read_csv(path: Path, encoding: str | None, text_columns=None) -> _Table:
+    """Read a CSV; ``text_columns(header)`` names the columns to keep as text.
+
+    Item columns are left to pandas' type inference (fast for numbers; text
+    answers stay text); other columns stay text so that codes such as "0012"
+    keep their leading zeros until the loader decides what they are.
+    """
     text, enc = _decode_text(path.read_bytes(), path.name, encoding)
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(text[:20000].splitlines()[:20])
     try:
         sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         sep = ","
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, sep=sep)
-    except pd.errors.ParserError as exc:
+        header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0).columns
+        as_text = text_columns([str(c).strip() for c in header]) if text_columns else list(header)
+        dtype = {c: str for c in header if str(c).strip() in set(as_text)}
+        frame = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False,
+                            na_values=[""], skip_blank_lines=False, sep=sep)
+    except (pd.errors.ParserError, ValueError) as exc:
         raise SurveyInputError(f"{path.name}: not a well-formed CSV table ({exc}). "
                                f"Check for unbalanced quotes or a wrong delimiter.") from None
-    return _Table(frame.astype(object), np.arange(len(frame)) + 2, path.name, "csv", enc)
+    return _Table(frame, np.arange(len(frame)) + 2, path.name, "csv", enc)
 
 
 def _read_excel(path: Path, sheet) -> _Table:
@@ -315,7 +324,7 @@ def _read_sav(path: Path) -> _Table:
                   None, "case", value_labels, user_missing)
 
 
-def _read(source, sheet, encoding) -> _Table:
+def _read(source, sheet, encoding, text_columns=None) -> _Table:
     if isinstance(source, pd.DataFrame):
         return _Table(source.reset_index(drop=True).astype(object), np.asarray(source.index),
                       "<DataFrame>", "dataframe", row_label="index")
@@ -324,7 +333,7 @@ def _read(source, sheet, encoding) -> _Table:
         raise FileNotFoundError(f"{path}: no such file. Check the path (working directory: {Path.cwd()}).")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, encoding)
+        return _read_csv(path, encoding, text_columns)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_excel(path, sheet)
     if suffix in (".sav", ".zsav"):
@@ -477,19 +486,34 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         scale = instrument.scale
     elif isinstance(scale, (int, np.integer)):
         scale = LikertScale(int(scale))
-    table = _read(source, sheet, encoding)
+    def text_columns(header):
+        try:
+            found = _match_columns(header, instrument, mapping, "")[0]
+        except SurveyInputError:
+            found = {}
+        return [c for c in header if c not in found]
+
+    table = _read(source, sheet, encoding, text_columns)
     src = table.source
     frame = table.frame
     frame.columns = [str(c).strip() for c in frame.columns]
     dup_cols = [c for c in frame.columns[frame.columns.duplicated()]]
     if dup_cols:
         raise SurveyInputError(f"{src}: column name(s) {dup_cols} appear more than once; rename them.")
-    problems: list[dict] = []
+    problems: list = []   # dicts and DataFrames of problem records, in the order found
 
     def add(row, column, item, value, problem, severity, action, respondent=""):
         problems.append({"row": row, "respondent": respondent, "column": column, "item": item,
                          "value": "" if value is None else str(value), "problem": problem,
                          "severity": severity, "action": action})
+
+    def add_rows(idx, column, item, value, problem, severity, action):
+        """Record one problem per row in ``idx`` (vectorized; values may be arrays)."""
+        if len(idx) == 0:
+            return
+        problems.append(pd.DataFrame({"row": rows[idx], "respondent": ids[idx], "column": column,
+                                      "item": item, "value": value, "problem": problem,
+                                      "severity": severity, "action": action}))
 
     matched, how = _match_columns(list(frame.columns), instrument, mapping, src)
     if not matched:
@@ -507,90 +531,109 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
     elif id_column not in frame.columns:
         raise SurveyInputError(f"{src}: id_column {id_column!r} is not a column; columns are "
                                f"{list(frame.columns)}")
-    rows = table.rows
-    ids = (frame[id_column].astype(str).str.strip().to_numpy() if id_column
+    rows = np.asarray(table.rows)
+    ids = (frame[id_column].astype(str).str.strip().to_numpy(dtype=object) if id_column
            else np.array([str(r) for r in rows], dtype=object))
 
-    # Parse answers cell by cell; classify each non-answer.
+    # Parse answers column by column: each distinct raw value is read once.
     values = np.full((len(frame), len(item_cols)), np.nan)
+    action_bad = "set to missing" if on_invalid == "missing" else "rejected"
     for j, col in enumerate(item_cols):
         item = matched[col]
+        raw = frame[col]
         labels = table.value_labels.get(col, {})
         missing_codes = table.user_missing.get(col, [])
         recode = _label_recode(labels, scale, missing_codes)
         if recode:
             add(np.nan, col, item, "", "value_labels", "info",
                 f"codes recoded by their value labels: {recode}")
-        for i, raw in enumerate(frame[col].to_numpy()):
-            if _is_blank(raw):
-                continue
-            if missing_codes and isinstance(raw, (int, float)) and any(lo <= raw <= hi for lo, hi in missing_codes):
-                add(rows[i], col, item, _fmt(raw), "user_missing", "info",
-                    "treated as missing (SPSS user-missing code)", ids[i])
-                continue
-            v = scale.parse(raw)
+        blank = raw.isna().to_numpy(copy=True)
+        if _is_text(raw):
+            blank |= raw.map(_is_blank).to_numpy(dtype=bool)
+        if missing_codes:
+            num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+            user = ~blank & np.any([(num >= lo) & (num <= hi) for lo, hi in missing_codes], axis=0)
+            idx = np.flatnonzero(user)
+            add_rows(idx, col, item, [_fmt(v) for v in num[idx]], "user_missing", "info",
+                     "treated as missing (SPSS user-missing code)")
+            blank |= user
+        present = ~blank
+        parsed_of = {}
+        for u in pd.unique(raw[present]):
+            v = scale.parse(u)
             if v is not None and recode and v in recode:
                 v = recode[v]
-            if v is None:
-                add(rows[i], col, item, raw, "unparseable", "error",
-                    "set to missing" if on_invalid == "missing" else "rejected", ids[i])
-            elif not scale.is_valid(v):
-                add(rows[i], col, item, _fmt(raw), "out_of_range", "error",
-                    ("set to missing" if on_invalid == "missing" else "rejected")
-                    + f" (scale is {scale.minimum}-{scale.maximum})", ids[i])
-            else:
-                values[i, j] = v
+            parsed_of[u] = v
+        # map() turns None into NaN, so unreadable answers get their own lookup
+        kept = raw[present]
+        unreadable = kept.map({u: v is None for u, v in parsed_of.items()}).to_numpy(dtype=bool)
+        numeric = kept.map({u: np.nan if v is None else float(v) for u, v in parsed_of.items()}
+                           ).to_numpy(dtype=float)
+        pos = np.flatnonzero(present)
+        valid = ~unreadable & np.isin(numeric, scale.values)
+        values[pos[valid], j] = numeric[valid]
+        bad_text = pos[unreadable]
+        add_rows(bad_text, col, item, raw.to_numpy(dtype=object)[bad_text].astype(str), "unparseable",
+                 "error", action_bad)
+        off = pos[~unreadable & ~valid]
+        add_rows(off, col, item, [_fmt(v) for v in raw.to_numpy(dtype=object)[off]], "out_of_range",
+                 "error", action_bad + f" (scale is {scale.minimum}-{scale.maximum})")
 
-    n_errors = sum(p["severity"] == "error" for p in problems)
+    n_errors = sum(_count_errors(p) for p in problems)
     if n_errors and on_invalid == "raise":
         report = _build_report(table, frame, problems, matched, how, instrument, len(frame),
                                pd.DataFrame(values, columns=[matched[c] for c in item_cols]))
-        raise SurveyInputError(_error_message(src, problems, table.row_label, scale), report)
+        raise SurveyInputError(_error_message(src, report.problems, table.row_label, scale), report)
 
     items = pd.DataFrame(values, columns=[matched[c] for c in item_cols])
     keep = np.ones(len(frame), dtype=bool)
 
     # Rows without a single answer are excluded, each recorded.
-    answered = items.notna().sum(axis=1).to_numpy()
-    for i in np.flatnonzero(answered == 0):
-        keep[i] = False
-        add(rows[i], "", "", "", "empty_row", "warning", "excluded (no item answered)", ids[i])
+    answered = (~np.isnan(values)).sum(axis=1)
+    empty = np.flatnonzero(answered == 0)
+    keep[empty] = False
+    add_rows(empty, "", "", "", "empty_row", "warning", "excluded (no item answered)")
 
     # Duplicate respondent ids.
     if id_column:
         id_series = pd.Series(ids)
-        dup_mask = id_series.duplicated(keep=False) & (id_series != "") & keep
+        dup_mask = (id_series.duplicated(keep=False) & (id_series != "") & keep).to_numpy()
         if dup_mask.any():
             if duplicates == "raise":
-                first = id_series[dup_mask].iloc[0]
-                where = [int(rows[i]) for i in np.flatnonzero((id_series == first).to_numpy())]
+                first = ids[dup_mask][0]
+                where = [int(r) for r in rows[ids == first]]
                 raise SurveyInputError(
                     f"{src}: respondent id {first!r} appears in {table.row_label}s {where} "
                     f"(column '{id_column}'); {int(dup_mask.sum())} rows share an id. Remove double "
                     f"submissions, or load with duplicates='flag' or 'keep-first'.")
-            later = id_series.duplicated(keep="first") & dup_mask
-            for i in np.flatnonzero(dup_mask.to_numpy()):
-                if duplicates == "keep-first" and later.iloc[i]:
-                    keep[i] = False
-                    add(rows[i], id_column, "", ids[i], "duplicate_id", "warning",
-                        "excluded (a later copy of an id already kept)", ids[i])
-                else:
-                    add(rows[i], id_column, "", ids[i], "duplicate_id", "warning",
-                        "kept; check for a double submission", ids[i])
+            later = id_series.duplicated(keep="first").to_numpy() & dup_mask
+            if duplicates == "keep-first":
+                keep[later] = False
+                idx = np.flatnonzero(later)
+                add_rows(idx, id_column, "", ids[idx], "duplicate_id", "warning",
+                         "excluded (a later copy of an id already kept)")
+                idx = np.flatnonzero(dup_mask & ~later)
+            else:
+                idx = np.flatnonzero(dup_mask)
+            add_rows(idx, id_column, "", ids[idx], "duplicate_id", "warning",
+                     "kept; check for a double submission")
 
-    # Straight-lining among kept rows.
-    for i in np.flatnonzero(keep):
-        row_vals = values[i][~np.isnan(values[i])]
-        if len(row_vals) >= straightline_min_items and np.all(row_vals == row_vals[0]):
-            add(rows[i], "", "", _fmt(row_vals[0]), "straight_lining", "warning",
-                f"kept; same answer to all {len(row_vals)} answered items", ids[i])
+    # Straight-lining among kept rows: one identical answer to every answered item.
+    with np.errstate(invalid="ignore"):
+        lo, hi = np.nanmin(np.where(answered[:, None] > 0, values, 0), axis=1), \
+            np.nanmax(np.where(answered[:, None] > 0, values, 0), axis=1)
+    flat = np.flatnonzero(keep & (answered >= straightline_min_items) & (lo == hi))
+    add_rows(flat, "", "", [_fmt(v) for v in lo[flat]], "straight_lining", "warning",
+             [f"kept; same answer to all {answered[i]} answered items" for i in flat])
 
     # Missing answers per respondent (kept rows with some but not all answers).
-    for i in np.flatnonzero(keep & (answered < len(item_cols))):
-        missing_items = [items.columns[j] for j in np.flatnonzero(np.isnan(values[i]))]
-        add(rows[i], ", ".join(item_cols[j] for j in np.flatnonzero(np.isnan(values[i]))),
-            ", ".join(missing_items), "", "missing", "warning",
-            f"kept; {len(missing_items)} item(s) unanswered", ids[i])
+    partial = np.flatnonzero(keep & (answered < len(item_cols)))
+    if len(partial):
+        cols_arr = np.array(item_cols, dtype=object)
+        items_arr = np.array(list(items.columns), dtype=object)
+        miss = np.isnan(values[partial])
+        add_rows(partial, [", ".join(cols_arr[m]) for m in miss], [", ".join(items_arr[m]) for m in miss],
+                 "", "missing", "warning", [f"kept; {int(m.sum())} item(s) unanswered" for m in miss])
 
     # Instrument items absent from the file; columns that are not items.
     found = set(matched.values())
@@ -615,7 +658,8 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
 
     order = [i for i in instrument.item_codes if i in items.columns]
     others = frame[[c for c in frame.columns if c not in matched]].reset_index(drop=True)
-    others = others.apply(_maybe_numeric)
+    others = pd.DataFrame({c: (others[c].astype(object).where(others[c].notna(), None) if c == id_column
+                               else _maybe_numeric(others[c])) for c in others.columns})
     data = pd.concat([others[[id_column]] if id_column else others.iloc[:, :0],
                       items[order],
                       others.drop(columns=[id_column]) if id_column else others], axis=1)
@@ -626,8 +670,17 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
                   id_column=id_column)
 
 
+def _count_errors(p) -> int:
+    if isinstance(p, dict):
+        return int(p["severity"] == "error")
+    return int((p["severity"] == "error").sum())
+
+
 def _build_report(table, frame, problems, matched, how, instrument, rows_kept, items) -> ValidationReport:
-    prob = pd.DataFrame(problems, columns=_PROBLEM_COLUMNS)
+    parts = [p if isinstance(p, pd.DataFrame) else pd.DataFrame([p]) for p in problems]
+    prob = (pd.concat(parts, ignore_index=True)[_PROBLEM_COLUMNS] if parts
+            else pd.DataFrame(columns=_PROBLEM_COLUMNS))
+    prob["value"] = prob["value"].astype(str).where(prob["value"].notna(), "")
     if not prob.empty:
         prob["row"] = prob["row"].astype("Float64").astype("Int64")
     cmap = pd.DataFrame([{"column": c, "item": matched.get(c, ""),
@@ -643,9 +696,9 @@ def _build_report(table, frame, problems, matched, how, instrument, rows_kept, i
                             row_label=table.row_label)
 
 
-def _error_message(src: str, problems: list[dict], row_label: str, scale: LikertScale,
+def _error_message(src: str, problems: pd.DataFrame, row_label: str, scale: LikertScale,
                    show: int = 5) -> str:
-    errors = [p for p in problems if p["severity"] == "error"]
+    errors = problems[problems["severity"] == "error"].to_dict("records")
     cols = list(dict.fromkeys(p["column"] for p in errors))
     lines = [f"{src}: {len(errors)} invalid answer(s) in column(s) {', '.join(cols[:8])}"
              f"{' ...' if len(cols) > 8 else ''}:"]
@@ -698,10 +751,15 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _is_text(col: pd.Series) -> bool:
+    return col.dtype == object or pd.api.types.is_string_dtype(col.dtype)
+
+
 def _maybe_numeric(col: pd.Series) -> pd.Series:
     """Turn a text column numeric if every non-empty cell is a number."""
-    if col.dtype != object:
+    if not _is_text(col):
         return col
+    col = col.astype(object)
     blank = col.map(_is_blank)
     converted = pd.to_numeric(col.where(~blank), errors="coerce")
     if converted[~blank].notna().all() and (~blank).any():
