@@ -27,7 +27,7 @@ def test_validate_bad_file_exits_2_with_the_cell(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.csv" in err and "row 3, column 'EFF1'" in err and "value '7'" in err
     # with --on-invalid missing it loads, reports the error and exits 1
-    assert main(["validate", str(path), "--on-invalid", "missing"]) == 1
+    assert main(["validate", str(path), "--on-invalid", "missing", "--loader-only"]) == 1
     assert "out" in capsys.readouterr().out
 
 
@@ -41,5 +41,30 @@ def test_own_instrument_option(tmp_path, capsys):
     pd.DataFrame({"item": ["x1", "x2"], "factor": ["F", "F"]}).to_csv(code, index=False)
     data = tmp_path / "d.csv"
     pd.DataFrame({"x1": [1, 2, 3], "x2": [2, 3, 4]}).to_csv(data, index=False)
-    assert main(["validate", str(data), "--instrument", str(code)]) == 0
+    assert main(["validate", str(data), "--instrument", str(code), "--loader-only"]) == 0
     assert "Items found 2 of 2" in capsys.readouterr().out
+
+
+def test_validate_runs_the_whole_validation_with_a_verdict(capsys):
+    assert main(["validate", "data/sample/em40_survey.csv", "--group", "school_level"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Validation verdict: supported")
+    assert "invariant across school_level" in out and "Rows read 772" in out
+
+
+def test_validate_names_absent_items(tmp_path, capsys):
+    frame = pd.read_csv("data/sample/em40_survey.csv").drop(columns=["ACL3", "HRM2"])
+    path = tmp_path / "partial.csv"
+    frame.to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 2
+    assert "lacks 2 item(s) of EM40: ['ACL3', 'HRM2']" in capsys.readouterr().err
+    assert main(["validate", str(path), "--allow-missing-items"]) == 0
+    assert "left out of the CFA: ['ACL3', 'HRM2']" in capsys.readouterr().out
+
+
+def test_replicate_on_the_shipped_sample(capsys):
+    assert main(["replicate"]) == 0
+    out = capsys.readouterr().out
+    assert "synthetic" in out and "RMSEA" in out and "not comparable" in out
+    assert main(["replicate", "--lang", "th"]) == 0
+    assert "ได้ค่าเท่ากับที่รายงาน" in capsys.readouterr().out

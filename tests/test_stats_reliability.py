@@ -191,7 +191,8 @@ def test_reliability_table(survey):
     t = reliability(survey, lang="en")
     assert list(t["variable"]) == list(FACTORS) + ["overall"]
     assert list(t.columns) == ["variable", "label", "k", "n", "alpha", "std_alpha", "ci_low", "ci_high", "omega",
-                               "interpretation"]
+                               "interpretation", "note"]
+    assert (t["note"] == "").all()
     for f in FACTORS:
         row = t.set_index("variable").loc[f]
         alpha, std, n, lo, hi = R[f"sv_alpha_{f}"]
@@ -294,3 +295,10 @@ def test_omega_refuses_dependent_items_and_heywood_cases():
     assert np.allclose(heywood.corr().to_numpy(), target)
     with pytest.raises(StatsInputError, match=r"Heywood case, residual variance of \['a'\]"):
         omega(heywood)
+
+
+def test_reliability_table_says_why_omega_is_missing():
+    frame = pd.DataFrame({"a": [1, 2, 3, 4, 5, 2, 3], "b": [2, 2, 3, 5, 5, 1, 3], "c": [1, 3, 3, 4, 4, 2, 2]})
+    t = reliability(frame, {"two": ["a", "b"], "three": ["a", "b", "c"]})
+    two = t.set_index("variable").loc["two"]
+    assert np.isnan(two["omega"]) and "needs 3" in two["note"]

@@ -35,6 +35,17 @@ __all__ = [
     "SEMDataError",
 ]
 
+# --- replication and validation (issue 5) ---------------------------------
+from . import published
+from .audit import audit_reported_fit, FitAudit
+from .replication import replicate, ReplicationReport
+from .invariance import invariance, InvarianceResult
+from .validation import validate, SurveyValidation
+
+__all__ += ["published", "audit_reported_fit", "FitAudit", "replicate", "ReplicationReport",
+            "invariance", "InvarianceResult", "validate", "SurveyValidation"]
+# ---------------------------------------------------------------------------
+
 # --- survey statistics (issue 3) -------------------------------------------
 __all__ += [
     "StatsInputError", "relabel",

@@ -396,9 +396,12 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
     -------
     DataFrame
         ``variable, label, k, n, alpha, std_alpha, ci_low, ci_high, [omega],
-        interpretation``; one row per factor and a last row ``overall`` for
-        all items together.  ``interpretation`` is the George & Mallery
-        (2003) band of alpha (.70 = acceptable).
+        interpretation, note``; one row per factor and a last row ``overall``
+        for all items together.  ``interpretation`` is the George & Mallery
+        (2003) band of alpha (.70 = acceptable).  ``note`` says why a value
+        is missing: a factor of a Survey with fewer than two items in the
+        data is left out, and omega is NaN (with the reason) for factors of
+        fewer than three items or whose one-factor model has a Heywood case.
 
     Notes
     -----
@@ -427,6 +430,8 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
         frame = x.items
         factors = {f: [c for c in x.instrument.items_of(f) if c in frame.columns]
                    for f in x.instrument.factor_codes}
+        # a factor the data lack (or keep one item of) has no reliability to report
+        factors = {f: cols for f, cols in factors.items() if len(cols) >= 2}
         labels = {f: x.instrument.label(f, lang) for f in factors}
     else:
         frame = numeric_frame(x, what="reliability")
@@ -440,11 +445,17 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
         res = cronbach_alpha(frame[cols], nan_policy=nan_policy, confidence=confidence)
         row = {"variable": name, "label": labels[name], "k": res.k, "n": res.n, "alpha": res.alpha,
                "std_alpha": res.std_alpha, "ci_low": res.ci_low, "ci_high": res.ci_high}
+        note = ""
         if with_omega:
+            row["omega"] = np.nan
             if len(cols) < 3:
-                raise StatsInputError(f"reliability: factor {name!r} has {len(cols)} items; omega needs 3. "
-                                      f"Pass with_omega=False")
-            row["omega"] = omega(frame[cols]).omega
+                note = f"omega not computed: {len(cols)} items (a one-factor model needs 3)"
+            else:
+                try:
+                    row["omega"] = omega(frame[cols]).omega
+                except StatsInputError as exc:   # e.g. a Heywood case: say so, do not guess
+                    note = f"omega not computed: {exc}"
         row["interpretation"] = interpret_alpha(res.alpha, lang)
+        row["note"] = note
         rows.append(row)
     return pd.DataFrame(rows)

@@ -316,8 +316,8 @@ class SEMResult:
         paths = std[std["op"] == "~"]
         if len(paths):
             lines.append("อิทธิพล (std.all):" if th else "Paths (std.all):")
-            for r in paths.itertuples(index=False):
-                lines.append(f"  {r.lhs} <- {r.rhs}: {r[4]:.3f} (p = {r.pvalue:.3f})")
+            for lhs, rhs, v, pv in zip(paths["lhs"], paths["rhs"], paths["est.std"], paths["pvalue"]):
+                lines.append(f"  {lhs} <- {rhs}: {v:.3f} (p = {pv:.3f})")
         endo = [v for v in self._spec.lv if v in self.r2.index] + \
                [v for v in self._spec.roles["ov.y"] if v in self.r2.index]
         if endo and len(self._model.groups) == 1:
