@@ -112,7 +112,7 @@ def test_integer_and_nullable_columns_are_accepted():
 
 
 def test_the_methods_page_example_runs():
-    text = (SRC.parents[1] / "docs" / "statistics.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "docs" / "statistics.md").read_text(encoding="utf-8")
     code = text.split("```python\n", 1)[1].split("```", 1)[0]
     try:
         exec(compile(code, "docs/statistics.md", "exec"), {})
