@@ -82,8 +82,32 @@ def _axes(ax, size):
         return ax.figure, ax
     from matplotlib.figure import Figure
 
+    _show_figures_in_jupyter(Figure)
     fig = Figure(figsize=size, layout="constrained")
     return fig, fig.add_subplot()
+
+
+def _show_figures_in_jupyter(figure_class) -> None:
+    """Let Jupyter show a returned Figure as an image.
+
+    A Figure made without pyplot is displayed as text ("<Figure size ...>")
+    unless ``%matplotlib inline`` registered IPython's PNG formatter for
+    figures; register the same formatter if nothing did (a user's own
+    ``%matplotlib inline`` / ``InlineBackend`` settings are left alone).
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:   # pragma: no cover - IPython is not a dependency
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    png = shell.display_formatter.formatters.get("image/png")
+    if png is None or figure_class in png.type_printers:
+        return
+    from IPython.core.pylabtools import print_figure
+
+    png.for_type(figure_class, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
 
 
 _UP, _DOWN, _SAME = "#1f77b4", "#d62728", "#7f7f7f"

@@ -503,6 +503,8 @@ class PrePostReport(Result):
                  self.effectiveness_index.summary(lang).split("\n")[0]]
         if self.satisfaction is not None:
             lines.append(self.satisfaction.summary(lang))
+        if self.correlation is not None:
+            lines.append(self.correlation.summary(lang))
         return lines
 
     def summary(self, lang: str | None = None) -> str:
@@ -533,8 +535,6 @@ class PrePostReport(Result):
             lines.extend(self.efficiency.summary(lang).split("\n"))
         if self.quality is not None:
             lines.extend(self.quality.summary(lang).split("\n"))
-        if self.correlation is not None:
-            lines.append(self.correlation.summary(lang))
         if self.notes:
             lines.append(pick("หมายเหตุ:", "Notes:", lang))
             lines.extend(f"  - {pick(th, en, lang)}" for en, th in self.notes)
@@ -576,7 +576,7 @@ class PrePostReport(Result):
         for k in ("t", "df", "p", "ci_low", "ci_high", "cohen_dz", "dz_ci_low", "dz_ci_high", "cohen_dav",
                   "hedges_gav", "gav_ci_low", "gav_ci_high", "shapiro_W", "shapiro_p", "wilcoxon_V", "wilcoxon_p"):
             rows.append(("test", k, getattr(t, k)))
-        rows.append(("test", "level", t.level or "n.s."))
+        rows.append(("test", "significance_level", t.level or "n.s."))
         g = self.normalized_gain
         rows += [("gain", "normalized_gain_class", g.class_average), ("gain", "normalized_gain_level", g.level("en")),
                  ("gain", "normalized_gain_mean_individual", g.mean_individual),
@@ -593,11 +593,12 @@ class PrePostReport(Result):
         if self.satisfaction is not None:
             s = self.satisfaction
             rows += [("satisfaction", "n", s.n), ("satisfaction", "mean", s.mean), ("satisfaction", "sd", s.sd),
-                     ("satisfaction", "level", s.level_en)]
+                     ("satisfaction", "level", s.level_en), ("satisfaction", "level_th", s.level_th)]
         if self.correlation is not None:
             c = self.correlation
             rows += [("correlation", "knowledge", c.knowledge), ("correlation", "r", c.r),
-                     ("correlation", "p", c.p), ("correlation", "n", c.n)]
+                     ("correlation", "p", c.p), ("correlation", "n", c.n),
+                     ("correlation", "significance_level", c.level or "n.s.")]
         frame = pd.DataFrame(rows, columns=["section", "statistic", "value"])
         frame["value"] = frame["value"].astype(object)
         return frame
