@@ -299,6 +299,9 @@ def test_the_level_named_follows_p(diff, p_range, th, en):
     rep = prepost(frame, "pre", "post", full_score=20)
     assert p_range[0] <= rep.test.p < p_range[1]
     assert rep.verdict("th") == th and en in rep.verdict("en")
+    assert rep.conclusions("th")[0].startswith(th) and len(rep.conclusions("en")) == 2
+    if rep.test.diff < 0:
+        assert "ติดลบ" in rep.conclusions("th")[1] and "negative" in rep.conclusions("en")[1]
 
 
 def test_one_sided_alternative():
@@ -426,6 +429,9 @@ def test_other_refusals(sample):
         prepost(pd.DataFrame({"a": [1, 2, 3], "b": [2, 3, 5]}), "a", "b")
     with pytest.raises(PrePostInputError, match="25 item columns and the post-test 24"):
         prepost(sample, "pre_K*", POST_ITEMS[:-1])
+    with pytest.raises(PrePostInputError, match="25 items scored 0/1 give a full score of 25, not full_score=30"):
+        prepost(sample, "pre_K*", "post_K*", full_score=30)
+    assert prepost(sample, "pre_K*", "post_K*", full_score=25).full_score == 25
     with pytest.raises(PrePostInputError, match="did you mean"):
         prepost(sample, "pre_K01:pre_K99", "post_K*")
     with pytest.raises(PrePostInputError, match="needs at least 3"):

@@ -208,7 +208,7 @@ def _score_side(src: _Source, spec, full_score, what: str) -> _Side:
             raise PrePostInputError(
                 f"{src.name}: participant {src.who[i]}, column '{c}' ({what} item): value {_fmt(v[i])} is not "
                 f"0 or 1{more}. Item columns hold 1 = correct, 0 = wrong; if '{c}' is a total score, give it "
-                f"as a single column name instead of a list.")
+                f"as a single column name instead of a list or a pattern.")
     miss = items.isna().to_numpy()
     total = np.where(miss.any(axis=1), np.nan, np.nan_to_num(items.to_numpy()).sum(axis=1))
     blank = []
@@ -281,22 +281,26 @@ EXCLUSION_REASONS = {
 
 
 def _full_score(pre: _Side, post: _Side, full_score) -> float:
-    if full_score is not None:
-        f = float(full_score)
-        if not np.isfinite(f) or f <= 0:
-            raise PrePostInputError(f"full_score must be a positive number, not {full_score!r}")
-        return f
-    if pre.kind == "items" and post.kind == "items":
-        if len(pre.columns) != len(post.columns):
-            raise PrePostInputError(
-                f"the pre-test has {len(pre.columns)} item columns and the post-test {len(post.columns)}; "
-                f"a pre/post comparison uses the same test twice. Check the column lists, or give full_score "
-                f"if the two forms really have the same maximum")
-        return float(len(pre.columns))
-    if pre.kind == "items" or post.kind == "items":
-        return float(len((pre if pre.kind == "items" else post).columns))
-    raise PrePostInputError("pre and post are total-score columns: give full_score= (the maximum possible score), "
-                            "needed for the effectiveness index and the normalized gain")
+    items = [(what, side) for what, side in (("pre", pre), ("post", post)) if side.kind == "items"]
+    if len(items) == 2 and len(pre.columns) != len(post.columns):
+        raise PrePostInputError(
+            f"the pre-test has {len(pre.columns)} item columns and the post-test {len(post.columns)}; "
+            f"a pre/post comparison uses the same test twice. Check the column lists")
+    if full_score is None:
+        if not items:
+            raise PrePostInputError("pre and post are total-score columns: give full_score= (the maximum possible "
+                                    "score), needed for the effectiveness index and the normalized gain")
+        return float(len(items[0][1].columns))
+    f = float(full_score)
+    if not np.isfinite(f) or f <= 0:
+        raise PrePostInputError(f"full_score must be a positive number, not {full_score!r}")
+    for what, side in items:
+        # 0/1 items give at most one point each: another full score would distort E.I. and the gains
+        if f != len(side.columns):
+            raise PrePostInputError(f"{what}: {len(side.columns)} items scored 0/1 give a full score of "
+                                    f"{len(side.columns)}, not full_score={f:g}. Leave full_score out, or give "
+                                    f"a total-score column if the test has other points")
+    return f
 
 
 def assemble(data, pre, post, *, id=None, post_data=None, full_score=None, satisfaction=None,
@@ -315,9 +319,6 @@ def assemble(data, pre, post, *, id=None, post_data=None, full_score=None, satis
         raise PrePostInputError(f"pre and post name the same column(s) {sorted(overlap)}")
     full = _full_score(side_pre, side_post, full_score)
     for side, src, what in ((side_pre, src_pre, "pre"), (side_post, src_post, "post")):
-        if side.kind == "items" and full_score is not None and len(side.columns) > full + 1e-9:
-            raise PrePostInputError(f"{what}: {len(side.columns)} items of 1 point each cannot be scored out of "
-                                    f"full_score={full:g}")
         _check_range(src, side.columns[0] if side.kind == "total" else f"{side.columns[0]}..{side.columns[-1]}",
                      side.total, 0, full, what, "score" if side.kind == "total" else "total score")
 

@@ -84,8 +84,9 @@ def paired_effect_sizes(pre, post, *, confidence: float = 0.95) -> dict:
     * d_z = M_D / S_D = t / sqrt(n) (Lakens, 2013, eq. 6-7).  Its interval is
       exact under normality: [lambda_L, lambda_U] / sqrt(n), the limits of the
       noncentrality parameter of the observed t (Steiger & Fouladi, 1997;
-      Cumming & Finch, 2001) -- the interval of ``MBESS::ci.sm`` and
-      ``effectsize::cohens_d(post, pre, paired = TRUE)``.
+      Cumming & Finch, 2001), the construction of ``MBESS::ci.sm``; the
+      tests check it against the same construction written out in R
+      (``uniroot`` on ``pt(t, df, ncp)``).
     * d_av = M_D / ((S_pre + S_post) / 2) (Lakens, 2013, eq. 10), the mean
       difference in units of the average SD of the two measurements, which
       does not grow with the pre-post correlation and so compares with

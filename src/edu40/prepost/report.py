@@ -457,12 +457,19 @@ class PrePostReport(Result):
                    f"{fmt(t.mean_pre, 2)} before and {fmt(t.mean_post, 2)} after the training, out of "
                    f"{self.full_score:g}."]
         ei = self.effectiveness_index
-        out.append(pick(f"ดัชนีประสิทธิผลของการอบรม (E.I.) เท่ากับ {fmt(ei.value, 4)} แสดงว่าผู้เข้าอบรมมีความรู้"
-                        f"เพิ่มขึ้นร้อยละ {fmt(ei.percent, 2)} ซึ่ง{'สูงกว่าหรือเท่ากับ' if ei.meets_criterion else 'ต่ำกว่า'}"
-                        f"เกณฑ์ {ei.criterion:.2f}",
-                        f"The effectiveness index was E.I. = {fmt(ei.value, 4)}: participants gained "
-                        f"{fmt(ei.percent, 2)}% of the knowledge they could still gain "
-                        f"({'meeting' if ei.meets_criterion else 'below'} the {ei.criterion:.2f} criterion).", lang))
+        ok = "สูงกว่าหรือเท่ากับ" if ei.meets_criterion else "ต่ำกว่า"
+        if ei.value >= 0:
+            out.append(pick(f"ดัชนีประสิทธิผลของการอบรม (E.I.) เท่ากับ {fmt(ei.value, 4)} แสดงว่าผู้เข้าอบรมมีความรู้"
+                            f"เพิ่มขึ้นร้อยละ {fmt(ei.percent, 2)} ซึ่ง{ok}เกณฑ์ {ei.criterion:.2f}",
+                            f"The effectiveness index was E.I. = {fmt(ei.value, 4)}: participants gained "
+                            f"{fmt(ei.percent, 2)}% of the knowledge they could still gain "
+                            f"({'meeting' if ei.meets_criterion else 'below'} the {ei.criterion:.2f} criterion).",
+                            lang))
+        else:   # the total fell: "gained -12 %" would misread
+            out.append(pick(f"ดัชนีประสิทธิผลของการอบรม (E.I.) เท่ากับ {fmt(ei.value, 4)} ซึ่งติดลบ แสดงว่าคะแนนรวม"
+                            f"หลังอบรมต่ำกว่าก่อนอบรม และต่ำกว่าเกณฑ์ {ei.criterion:.2f}",
+                            f"The effectiveness index was negative, E.I. = {fmt(ei.value, 4)}: the total score fell "
+                            f"after the training (below the {ei.criterion:.2f} criterion).", lang))
         if self.efficiency is not None:
             e = self.efficiency
             out.append(pick(f"ประสิทธิภาพของการอบรม E1/E2 เท่ากับ {fmt(e.e1, 2)}/{fmt(e.e2, 2)} "
