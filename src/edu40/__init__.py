@@ -24,6 +24,14 @@ from .anova import anova, AnovaResult
 from .correlation import correlations, CorrelationResult
 # ---------------------------------------------------------------------------
 
+# --- pre/post training comparison (issue 6) --------------------------------
+# The package edu40/prepost/ and its main function share the name: edu40.prepost is the
+# function (as edu40.anova); import submodules as edu40.prepost.indices etc. via importlib
+# or `from edu40.prepost.indices import ...`.
+from .prepost import (prepost, PrePostReport, PrePostInputError, effectiveness_index, normalized_gain,
+                      efficiency_e1e2, paired_effect_sizes)
+# ---------------------------------------------------------------------------
+
 __all__ = [
     "__version__", "set_language", "get_language",
     "LikertScale", "Band", "LIKERT5",
@@ -55,5 +63,12 @@ __all__ += [
     "ttest", "paired_ttest", "TTestResult", "PairedTTestResult",
     "anova", "AnovaResult",
     "correlations", "CorrelationResult",
+]
+# ---------------------------------------------------------------------------
+
+# --- pre/post training comparison (issue 6) --------------------------------
+__all__ += [
+    "prepost", "PrePostReport", "PrePostInputError", "effectiveness_index", "normalized_gain",
+    "efficiency_e1e2", "paired_effect_sizes",
 ]
 # ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ EPILOG = """examples:
   edu40 replicate my_survey.csv --lang th
   edu40 validate data/sample/em40_survey.csv --group role
   edu40 validate answers.xlsx --instrument codebook.csv --on-invalid missing --lang th
+  edu40 prepost data/sample/em40_training.csv --pre 'pre_K*' --post 'post_K*' --id participant_id
 
 The sample files in data/sample/ are synthetic (python -m edu40.datasets data/sample regenerates them)."""
 
@@ -110,7 +111,93 @@ def build_parser() -> argparse.ArgumentParser:
                    help="missing answers: listwise deletion (default, as AMOS) or FIML")
     r.add_argument("--lang", choices=["th", "en"], default="en", help="language (default: en)")
     r.set_defaults(func=cmd_replicate)
+    _register_prepost(sub)   # issue 6
     return parser
+
+
+# --- pre/post training comparison (issue 6) --------------------------------
+PREPOST_EPILOG = """column specifications (--pre, --post, --satisfaction, --process):
+  a column name           one column holding the total score, e.g. --pre pre_total
+  a pattern               0/1 item columns, e.g. --pre 'pre_K*'  (quote it for the shell)
+  a range                 0/1 item columns from the first to the last, e.g. --pre pre_K01:pre_K25
+  a comma list            e.g. --satisfaction SAT1,SAT2,SAT3
+
+examples:
+  edu40 prepost data/sample/em40_training.csv --pre 'pre_K*' --post 'post_K*' --id participant_id \\
+      --satisfaction 'SAT*' --process process_score --process-full 50
+  edu40 prepost scores.xlsx --pre pre_total --post post_total --full-score 30 --lang th
+  edu40 prepost pretest.csv --post-file posttest.csv --id student_id --pre 'Q*' --post 'Q*' \\
+      --save-plots figures/ --save-table prepost.csv
+
+Participants who cannot be paired (an id in one file only, a blank pre or post answer) are listed
+and excluded; a score above the full score, a negative score or a value other than 0/1 in an item
+column stops with an error naming the participant, the column and the value (exit status 2).
+The sample file is synthetic (python -m edu40.datasets data/sample regenerates it)."""
+
+
+def _criterion(text: str) -> tuple[float, float]:
+    try:
+        a, b = text.split("/")
+        return float(a), float(b)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"criterion must look like 80/80, not {text!r}") from None
+
+
+def cmd_prepost(args) -> int:
+    from pathlib import Path
+
+    from ._inputs import StatsInputError
+    from .prepost import prepost
+
+    try:
+        report = prepost(args.file, args.pre, args.post, id=args.id, post_data=args.post_file,
+                         full_score=args.full_score, satisfaction=args.satisfaction, process=args.process,
+                         process_full=args.process_full, knowledge=args.knowledge, criterion=args.criterion,
+                         alternative=args.alternative)
+    except StatsInputError as exc:
+        print(f"edu40 prepost: error: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary(lang=args.lang))
+    if args.save_table:
+        report.to_frame().to_csv(args.save_table, index=False, encoding="utf-8-sig")
+        print(f"wrote {args.save_table}")
+    if args.save_plots:
+        out = Path(args.save_plots)
+        out.mkdir(parents=True, exist_ok=True)
+        for name, fig in (("prepost_paired.png", report.plot_paired()), ("prepost_gains.png", report.plot_gains())):
+            fig.savefig(out / name, dpi=150)
+            print(f"wrote {out / name}")
+    return 0
+
+
+def _register_prepost(sub) -> None:
+    p = sub.add_parser("prepost", help="compare pre-test and post-test scores of a training",
+                       description="Pre/post training evaluation: paired t-test (as R t.test(post, pre, paired = "
+                       "TRUE)) with effect sizes, normalized gain, effectiveness index E.I., E1/E2, KR-20 and item "
+                       "analysis, satisfaction and its correlation with knowledge, and the conclusion sentences "
+                       "in Thai or English.",
+                       epilog=PREPOST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("file", help="data file (.csv, .xlsx, .sav); with --post-file, the pre-test file")
+    p.add_argument("--pre", required=True, metavar="SPEC", help="pre-test total column or item columns")
+    p.add_argument("--post", required=True, metavar="SPEC", help="post-test total column or item columns")
+    p.add_argument("--post-file", metavar="FILE", help="second file holding the post-test, matched by --id")
+    p.add_argument("--id", metavar="COLUMN", help="participant id column (required with --post-file)")
+    p.add_argument("--full-score", type=float, metavar="N",
+                   help="maximum test score (default: the number of items; required for total columns)")
+    p.add_argument("--satisfaction", metavar="SPEC", help="satisfaction items (5-point scale)")
+    p.add_argument("--process", metavar="SPEC", help="process score column(s) for E1 (summed)")
+    p.add_argument("--process-full", type=float, metavar="N", help="maximum process score")
+    p.add_argument("--criterion", type=_criterion, default=(80.0, 80.0), metavar="E1/E2",
+                   help="E1/E2 criterion (default 80/80)")
+    p.add_argument("--knowledge", choices=["post", "gain", "normalized_gain"], default="post",
+                   help="what is correlated with satisfaction (default: post-test score)")
+    p.add_argument("--alternative", choices=["two-sided", "greater", "less"], default="two-sided",
+                   help="alternative of the paired test for post - pre (default two-sided)")
+    p.add_argument("--lang", choices=["th", "en"], default="en", help="language of the report (default: en)")
+    p.add_argument("--save-table", metavar="FILE.csv", help="write every headline number to a CSV file")
+    p.add_argument("--save-plots", metavar="DIR", help="write the paired plot and the gains histogram as PNG")
+    p.set_defaults(func=cmd_prepost)
+# ---------------------------------------------------------------------------
 
 
 def main(argv=None) -> int:
