@@ -241,3 +241,14 @@ def test_shipped_sample_loads_772_rows_with_a_report():
     assert "rows read 772" in html
     fs = s.factor_scores()
     assert list(fs.columns) == EM40.factor_codes and fs.notna().all().all()
+
+
+def test_thai_summary_translates_actions():
+    frame = small_frame(4)
+    frame.loc[1, "ACL1"] = 9
+    frame.loc[2, EM40.item_codes] = np.nan
+    s = load_survey(frame, on_invalid="missing")
+    text = s.validation.summary(lang="th")
+    assert "กำหนดเป็นค่าสูญหาย (มาตรวัด 1-5)" in text
+    assert "ตัดออก (ไม่ได้ตอบข้อใดเลย)" in text
+    assert "set to missing" in s.validation.summary(lang="en")

@@ -136,8 +136,10 @@ class ValidationReport:
             lines.append("ไม่พบปัญหา" if th else "No problems found.")
             return "\n".join(lines)
         lines.append("ปัญหาที่พบ:" if th else "Problems:")
+        severity_th = {"error": "ผิดพลาด", "warning": "เตือน", "info": "ข้อมูล"}
         for r in self.counts(lang).itertuples():
-            lines.append(f"  {r.severity:<7} {r.entries:>5}  {r.description}")
+            sev = severity_th.get(r.severity, r.severity) if th else r.severity
+            lines.append(f"  {sev:<7} {r.entries:>5}  {r.description}")
         shown = self.problems[self.problems["severity"] != "info"].head(max_rows)
         if len(shown):
             lines.append("รายการแรก:" if th else "First entries:")
@@ -167,6 +169,32 @@ _WORDS = {"en": {"row": "row", "case": "case", "index": "index", "column": "colu
                  "respondent": "ผู้ตอบ", "value": "ค่า"}}
 
 
+# Thai wording of the actions recorded in English in the problems table.
+_ACTION_TH = [
+    (r"^kept; same answer to all (\d+) answered items$", r"เก็บไว้; ตอบค่าเดียวกันทั้ง \1 ข้อที่ตอบ"),
+    (r"^kept; (\d+) item\(s\) unanswered$", r"เก็บไว้; ไม่ได้ตอบ \1 ข้อ"),
+    (r"^excluded \(no item answered\)$", "ตัดออก (ไม่ได้ตอบข้อใดเลย)"),
+    (r"^kept; check for a double submission$", "เก็บไว้; โปรดตรวจสอบการส่งซ้ำ"),
+    (r"^excluded \(a later copy of an id already kept\)$", "ตัดออก (ส่งซ้ำ เก็บรายการแรกไว้)"),
+    (r"^set to missing(.*)$", r"กำหนดเป็นค่าสูญหาย\1"),
+    (r"^rejected(.*)$", r"ไม่รับค่านี้\1"),
+    (r"^not in the file; analyses needing it will say so$", "ไม่พบในไฟล์; การวิเคราะห์ที่ต้องใช้จะแจ้งให้ทราบ"),
+    (r"^kept as-is \((.*)\)$", r"เก็บไว้ตามเดิม (\1)"),
+    (r"^treated as missing \(SPSS user-missing code\)$", "ถือเป็นค่าสูญหาย (รหัสค่าสูญหายของ SPSS)"),
+    (r"^(\d+) answers recoded as (.*)$", r"กลับค่าคำตอบ \1 รายการเป็น \2"),
+    (r"\(scale is (\d+)-(\d+)\)", r"(มาตรวัด \1-\2)"),
+]
+
+
+def action_text(action: str, lang: str = "en") -> str:
+    """The recorded action in Thai or English."""
+    if lang != "th":
+        return action
+    for pattern, repl in _ACTION_TH:
+        action = re.sub(pattern, repl, action)
+    return action
+
+
 def _describe_problem(r, row_label: str = "row", lang: str = "en") -> str:
     w = _WORDS[lang]
     where = [] if pd.isna(r.row) else [f"{w[row_label]} {int(r.row)}"]
@@ -176,7 +204,7 @@ def _describe_problem(r, row_label: str = "row", lang: str = "en") -> str:
         where.append(f"{w['respondent']} {r.respondent}")
     value = "" if r.value in ("", None) else f": {w['value']} {r.value!r}"
     text = PROBLEM_TEXT.get(r.problem, (r.problem, r.problem))[lang == "th"]
-    return f"{', '.join(where)}{value} — {text}; {r.action}"
+    return f"{', '.join(where)}{value} — {text}; {action_text(r.action, lang)}"
 
 
 @dataclass(frozen=True, eq=False)
