@@ -77,6 +77,12 @@ ref$em40_cfa <- describe(cfa(em_cfa, data = em), "cfa(em_cfa, data = em)", mi = 
 ref$em40_fiml <- describe(sem(em_sem, data = em, missing = "ml"),
                           "sem(em_sem, data = em, missing = 'ml')", extra = FALSE)
 
+# observed exogenous covariates (fixed.x = TRUE): a MIMIC-type model and a path model
+hs_fixedx <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + grade\ntextual ~ visual + sex"
+ref$hs_fixedx <- describe(sem(hs_fixedx, data = HS), "sem(hs_fixedx, data = HolzingerSwineford1939)")
+ref$pd_path <- describe(sem("y1 ~ x1 + x2\ny2 ~ y1 + x1", data = PoliticalDemocracy),
+                        "sem('y1 ~ x1 + x2\ny2 ~ y1 + x1', data = PoliticalDemocracy)", mi = FALSE)
+
 # measurement invariance across schools (issue 5 parity)
 steps <- list(configural = "", metric = c("loadings"), scalar = c("loadings", "intercepts"),
               strict = c("loadings", "intercepts", "residuals"))

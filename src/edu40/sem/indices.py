@@ -129,6 +129,40 @@ def _vech(M):
     return M[np.tril_indices(len(M))]
 
 
+def vech_weight(W, rows, cols):
+    """1/2 D'(W x W) D over the vech elements (rows, cols); D is the duplication matrix.
+
+    The normal-theory weight of the covariance moments (Browne, 1974).
+    """
+    p = len(W)
+    k = len(rows)
+    D = np.zeros((p * p, k))
+    D[rows * p + cols, np.arange(k)] = 1.0
+    D[cols * p + rows, np.arange(k)] = 1.0
+    return 0.5 * D.T @ np.kron(W, W) @ D
+
+
+def _gfi_terms_exo(m, meanstructure, xi):
+    """GFI terms without the moments of the fixed.x covariates (lavaan drops them from s and V)."""
+    S, ybar, sigma, mu = m["S"], m["mean"], m["sigma"], m["mu"]
+    p = len(S)
+    rows, cols = np.tril_indices(p)
+    x = np.zeros(p, dtype=bool)
+    x[xi] = True
+    keep = ~(x[rows] & x[cols])
+    W = chol_inverse(sigma)[0]
+    V = vech_weight(W, rows[keep], cols[keep])
+    e = (S - sigma)[rows[keep], cols[keep]]
+    s = S[rows[keep], cols[keep]]
+    t1, t2 = e @ V @ e, s @ V @ s
+    if meanstructure:
+        Wn = W[np.ix_(~x, ~x)]
+        d = (ybar - mu)[~x]
+        t1 += d @ Wn @ d
+        t2 += ybar[~x] @ Wn @ ybar[~x]
+    return t1, t2
+
+
 def _gfi_terms(g, m, meanstructure):
     """e'Ve and s'Vs of the LISREL GFI with the ML weight V at the implied moments.
 
@@ -194,6 +228,10 @@ def compute_fit_indices(model, theta, prep, spec, *, likelihood="normal", fiml=F
             logdet_s = np.linalg.slogdet(S)[1]
             unres += -0.5 * g.n * (p * _LOG2PI + logdet_s + p)
             xi = [spec.ov.index(v) for v in spec.roles["ov.x"]] if nx else []
+            if nx:   # lavaan's logL is conditional on the fixed.x covariates: drop their marginal
+                x_marginal = -0.5 * g.n * (nx * _LOG2PI + np.linalg.slogdet(S[np.ix_(xi, xi)])[1] + nx)
+                logl -= x_marginal
+                unres -= x_marginal
             base_logdet = np.log(np.diag(S)).sum()
             if nx:
                 noxi = [i for i in range(p) if i not in xi]
@@ -234,10 +272,13 @@ def compute_fit_indices(model, theta, prep, spec, *, likelihood="normal", fiml=F
     for m, g in zip(moments, groups):
         S, sigma = m["S"], m["sigma"]
         E = S - sigma
-        t1, t2 = _gfi_terms(g, m, ms)
+        if nx and g.patterns is None:
+            t1, t2 = _gfi_terms_exo(m, ms, [spec.ov.index(v) for v in spec.roles["ov.x"]])
+        else:
+            t1, t2 = _gfi_terms(g, m, ms)
         gfi_num += m["n"] * (1 - t1 / t2)
         gfi_w += m["n"]
-        nel += per_group_moments
+        nel += per_group_moments   # lavaan counts every moment here, covariates' included
         sd = np.sqrt(np.diag(S))
         raw = list(_vech(E))
         std = list(_vech(E / np.outer(sd, sd)))

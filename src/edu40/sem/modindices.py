@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import _A, _M, _S
+from .standardize import exo_free_information
 
 __all__ = ["modification_indices"]
 
@@ -68,12 +69,12 @@ def modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
     k = q
     for gi in range(len(model.groups)):
         t = spec.table[spec.table["group"] == gi]
-        free = {_norm(r.lhs, r.op, r.rhs) for r in t.itertuples() if r.free > 0 or r.exo}
+        free = {_norm(r.lhs, r.op, r.rhs) for r in t.itertuples() if r.free > 0}
         ex = {"A": ([], [], []), "S": ([], [], []), "M": ([], [], [])}
         cands = list(dict.fromkeys(_candidates(spec, gi, model.meanstructure)))
         # fixed parameters are freed too (lavaan: all.free = TRUE)
         cands += [(r.lhs, r.op, r.rhs) for r in t.itertuples()
-                  if r.free == 0 and not r.exo and (r.lhs, r.op, r.rhs) not in cands]
+                  if r.free == 0 and (r.lhs, r.op, r.rhs) not in cands]
         for lhs, op, rhs in cands:
             if _norm(lhs, op, rhs) in free:
                 continue
@@ -95,8 +96,10 @@ def modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=cols)
     K = k - q
-    _, grad, H = model.derivatives(theta, fisher=True, q=q + K, extra=extra)
-    info = H / 2.0
+    exo = bool(spec.table["exo"].any())
+    _, grad, H = model.derivatives(theta, fisher=not exo, q=q + K, extra=extra)
+    info = (H / 2.0 if H is not None
+            else exo_free_information(model, theta, extra=extra, q=q + K))
     m_idx, e_idx = np.arange(q), np.arange(q, q + K)
     I22inv = np.linalg.pinv(info[np.ix_(m_idx, m_idx)])
     I12 = info[np.ix_(e_idx, m_idx)]
@@ -122,6 +125,8 @@ def modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
 
 def _standardize_epc(model, theta, frame):
     pos = {v: i for i, v in enumerate(model.spec.variables)}
+    # covariates fixed at their sample moments have no residual variance to standardize by (lavaan: NA)
+    exo = set(model.spec.roles["ov.x"]) if model.spec.table["exo"].any() else set()
     out = np.full(len(frame), np.nan)
     cache = {}
     for k, r in enumerate(frame.itertuples()):
@@ -141,6 +146,8 @@ def _standardize_epc(model, theta, frame):
             i, j = pos[r.lhs], pos[r.rhs]
             if i == j:
                 out[k] = e / sd[i] ** 2
+            elif r.lhs in exo or r.rhs in exo:
+                out[k] = np.nan
             else:
                 denom = S[i, i] * S[j, j]
                 out[k] = np.sign(e) * abs(e) / np.sqrt(denom) if denom > 0 else np.nan

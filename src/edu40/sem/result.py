@@ -12,6 +12,7 @@ from scipy import stats
 
 from .._i18n import check_language
 from .criteria import fit_table
+from .indices import vech_weight
 from .modindices import modification_indices
 from .standardize import moment_jacobian, r_squared, standardize
 from .validity import htmt_matrix, reliability_table
@@ -223,7 +224,14 @@ class SEMResult:
                     + M[np.ix_(rows, cols)] * M[np.ix_(cols, rows)])
 
         gamma = pairs(S)
-        A1 = self._vech_information(W, rows, cols)
+        A1 = vech_weight(W, rows, cols)
+        if self._spec.table["exo"].any():
+            # fixed.x: moments among the covariates carry no information (lavaan zeroes them),
+            # and their sampling covariance comes from the generalized inverse of that weight
+            x = np.isin(np.array(self._spec.ov), self._spec.roles["ov.x"])
+            keep = np.outer(~(x[rows] & x[cols]), ~(x[rows] & x[cols]))
+            A1 = A1 * keep
+            gamma = np.linalg.pinv(vech_weight(np.linalg.inv(S), rows, cols) * keep)
         info = self._model.expected_information(self._theta)
         w = self._model.weights[group]
         Q = np.eye(len(rows)) - w * J @ np.linalg.pinv(info) @ J.T @ A1
@@ -236,16 +244,6 @@ class SEMResult:
         R[rows, cols] = z
         R[cols, rows] = z
         return R
-
-    @staticmethod
-    def _vech_information(W, rows, cols):
-        """1/2 D'(W x W) D for vech elements (rows, cols), D the duplication matrix."""
-        p = len(W)
-        k = len(rows)
-        D = np.zeros((p * p, k))
-        D[rows * p + cols, np.arange(k)] = 1.0
-        D[cols * p + rows, np.arange(k)] = 1.0
-        return 0.5 * D.T @ np.kron(W, W) @ D
 
     def modification_indices(self, *, sort: bool = True, minimum: float = 0.0) -> pd.DataFrame:
         """Modification indices with EPC and standardized EPC (lavaan ``modindices``)."""

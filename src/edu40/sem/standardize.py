@@ -80,15 +80,49 @@ def _endogenous(spec, gi):
     return ends
 
 
-def moment_jacobian(model, theta, gi):
-    """d vech(Sigma) / d theta (rows: lower-triangle elements, column-major as lavaan) and d mu / d theta."""
-    X, Y, Z, idx, sigma, mu = model._vectors(theta, gi)
+def moment_jacobian(model, theta, gi, *, extra=None, q=None):
+    """d vech(Sigma) / d theta (rows: lower-triangle elements) and d mu / d theta.
+
+    ``extra``/``q`` add candidate parameters as in :meth:`RAMModel.derivatives`.
+    """
+    q = model.q if q is None else q
+    X, Y, Z, idx, sigma, mu = model._vectors(theta, gi, extra=extra)
     p = model.p
     rows, cols = np.tril_indices(p)
     # dSigma_ij = x_i y_j + y_i x_j for each location, summed into its parameter
     dS = X[:, rows] * Y[:, cols] + Y[:, rows] * X[:, cols]
-    J = np.zeros((len(rows), model.q))
+    J = np.zeros((len(rows), q))
     np.add.at(J.T, idx, dS)
-    Jm = np.zeros((p, model.q))
+    Jm = np.zeros((p, q))
     np.add.at(Jm.T, idx, Z)
     return J, Jm, (rows, cols)
+
+
+def exo_free_information(model, theta, *, extra=None, q=None):
+    """Unit expected information without the moments among fixed.x covariates.
+
+    With ``fixed.x`` lavaan gives the moments among exogenous covariates no
+    weight (they are not modelled); this matters only for parameters that
+    would change them, such as a covariate regressed on a factor in
+    modification indices.  Information = sum_g w_g Delta' V Delta with V the
+    normal-theory weight, its covariate rows and columns set to zero.
+    """
+    from .indices import vech_weight
+
+    spec = model.spec
+    x = np.isin(np.array(spec.ov), spec.roles["ov.x"])
+    q = model.q if q is None else q
+    info = np.zeros((q, q))
+    for gi in range(len(model.groups)):
+        J, Jm, (rows, cols) = moment_jacobian(model, theta, gi, extra=extra[gi] if extra else None, q=q)
+        sigma, *_ = model.moments(theta, gi)
+        W = np.linalg.inv(sigma)
+        V = vech_weight(W, rows, cols)
+        keep = ~(x[rows] & x[cols])
+        V = V * np.outer(keep, keep)
+        part = J.T @ V @ J
+        if model.meanstructure:
+            Wm = W * np.outer(~x, ~x)
+            part += Jm.T @ Wm @ Jm
+        info += model.weights[gi] * part
+    return info

@@ -56,7 +56,8 @@ def reliability_table(result, group=0) -> pd.DataFrame:
         rows.append({"factor": f, "n_items": len(inds), "cr": cr, "ave": ave,
                      "sqrt_ave": np.sqrt(ave) if ave >= 0 else np.nan,
                      "mean_loading": lf.mean(), "min_loading": lf.min()})
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["factor", "n_items", "cr", "ave", "sqrt_ave", "mean_loading",
+                                        "min_loading"])
     if table.empty:
         return table
     # largest correlation with another factor (Fornell-Larcker criterion)
