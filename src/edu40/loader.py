@@ -286,6 +286,11 @@ class Survey(Reportable):
                 f"{len(self.instrument)} {self.instrument.name} items, {len(self.other_columns)} other "
                 f"columns; {v.n_errors} errors, {len(v.problems)} report entries)")
 
+    def summary(self, lang: str | None = None) -> str:
+        """What the survey holds, then its validation summary."""
+        blocks = self.report_blocks(lang)
+        return blocks[1].content + "\n" + self.validation.summary(lang)
+
     def report_blocks(self, lang: str | None = None) -> list:
         """What the survey holds, then its validation report."""
         lang = check_language(lang)
