@@ -310,3 +310,27 @@ def test_docx_opens_in_libreoffice_with_thai_intact(tmp_path, report_th):
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
         assert "Sarabun" in fonts
+
+
+# -- module hygiene --------------------------------------------------------------------------------
+@pytest.mark.parametrize("module", ["edu40.report.render", "edu40.report.pipeline", "edu40.plots.diagram",
+                                    "edu40.plots.survey", "edu40.plots.prepost", "edu40._fonts"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(module)
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    if module != "edu40._fonts":
+        assert result.attempted > 0
+
+
+def test_renderer_imports_no_pipeline_stage():
+    # result objects of every stage call the renderer; it must not depend on any of them
+    import ast
+
+    src = Path(edu40.__file__).parent / "report" / "render.py"
+    for node in ast.walk(ast.parse(src.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            assert node.module in ("_blocks", "_fonts", "_i18n", "_version"), node.module

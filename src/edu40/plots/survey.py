@@ -237,8 +237,8 @@ def factor_profile(data, *, scale=None, lang: str | None = None, confidence: flo
     --------
     >>> import edu40
     >>> fig = edu40.plots.factor_profile(edu40.datasets.load_em40_survey(), lang="en")
-    >>> fig.axes[0].get_xlim()
-    (1.0, 5.0)
+    >>> [float(x) for x in fig.axes[0].get_xlim()]
+    [1.0, 5.0]
     """
     lang = check_language(lang)
     rows, scale = _factor_summary(data, scale, lang, confidence)
