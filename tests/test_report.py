@@ -276,6 +276,8 @@ def test_cli_report_other_formats_and_errors(tmp_path, capsys):
     assert sheets[0] == "Summary" and "Model fit indices and criteria" in sheets
     assert main(["report", str(SAMPLE), "-o", str(tmp_path / "r.pdf"), "--quiet"]) == 2
     assert "must end in" in capsys.readouterr().err
+    assert main(["report", str(SAMPLE), "-o", str(tmp_path / "no" / "r.html"), "--quiet"]) == 2
+    assert "does not exist" in capsys.readouterr().err
     assert main(["report", str(SAMPLE), "--group", "nope", "-o", str(tmp_path / "r.md"), "--quiet"]) == 2
     assert "not a column" in capsys.readouterr().err
 

@@ -131,6 +131,10 @@ def cmd_report(args) -> int:
         print(f"edu40 report: error: {out.name}: the output must end in .html, .docx, .xlsx or .md",
               file=sys.stderr)
         return 2
+    if not out.parent.exists():
+        print(f"edu40 report: error: the folder {out.parent} does not exist; create it or choose another -o",
+              file=sys.stderr)
+        return 2
     model = None
     if args.model:
         model = Path(args.model).read_text(encoding="utf-8")
