@@ -72,3 +72,22 @@ __all__ += [
     "efficiency_e1e2", "paired_effect_sizes",
 ]
 # ---------------------------------------------------------------------------
+
+# --- reports, plots and the command line (issue 7) ----------------------------
+# Loaded on first use (edu40.plots, edu40.report, edu40.survey_report): matplotlib and
+# python-docx add ~0.6 s to `import edu40` that analyses without figures need not pay.
+_LAZY = {"plots": ("edu40.plots", None), "report": ("edu40.report", None),
+         "survey_report": ("edu40.report", "survey_report"), "SurveyReport": ("edu40.report", "SurveyReport")}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        module, attr = _LAZY[name]
+        mod = importlib.import_module(module)
+        return mod if attr is None else getattr(mod, attr)
+    raise AttributeError(f"module 'edu40' has no attribute {name!r}")
+
+
+__all__ += ["plots", "report", "survey_report", "SurveyReport"]
+# ---------------------------------------------------------------------------

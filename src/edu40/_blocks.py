@@ -9,6 +9,17 @@ returning headings, sentences, tables and figures in reading order
 layer (``edu40.report``) renders the same blocks to HTML, Word, Excel and
 Markdown, so a result is described once and shown everywhere.  This module
 sits at the bottom of the pipeline: any stage may import it.
+
+A figure block holds a matplotlib Figure, or a zero-argument callable that
+makes one: views that show no figures (``_repr_html_`` in Jupyter, Excel
+tables) then never pay for drawing them; :func:`figure_of` resolves either.
+
+:class:`Reportable` is the mixin that turns ``report_blocks`` into
+``to_html(path)``, ``to_docx(path)``, ``to_excel(path)``, ``to_markdown()``
+and ``_repr_html_``.  The renderer, :mod:`edu40.report.render`, imports
+nothing of edu40's pipeline stages (only this module and the fonts), so the
+mixin's methods import it when called without any stage depending on a
+later one.
 """
 
 from __future__ import annotations
@@ -16,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Block", "heading", "text", "table", "figure", "warning"]
+__all__ = ["Block", "heading", "text", "table", "figure", "warning", "figure_of", "Reportable",
+           "collect_blocks"]
 
 KINDS = ("heading", "text", "table", "figure", "warning")
 
@@ -28,7 +40,8 @@ class Block:
     ``kind``: ``"heading"`` (``content`` is the title, ``level`` 1-3), ``"text"``
     (a paragraph), ``"warning"`` (a paragraph shown prominently), ``"table"``
     (a pandas DataFrame; ``title`` is its caption, ``note`` a footnote) or
-    ``"figure"`` (a matplotlib Figure; ``title`` is its caption).
+    ``"figure"`` (a matplotlib Figure, or a callable returning one; ``title``
+    is its caption, ``note`` a footnote).
     """
 
     kind: str
@@ -58,5 +71,62 @@ def table(frame, title: str = "", note: str = "") -> Block:
     return Block("table", frame, title=title, note=note)
 
 
-def figure(fig, title: str = "") -> Block:
-    return Block("figure", fig, title=title)
+def figure(fig, title: str = "", note: str = "") -> Block:
+    """A figure block; ``fig`` is a Figure or a zero-argument callable that makes one (drawn on demand)."""
+    return Block("figure", fig, title=title, note=note)
+
+
+def figure_of(block: Block):
+    """The Figure of a figure block, drawing it now if the block holds a callable."""
+    content = block.content
+    return content() if callable(content) and not hasattr(content, "savefig") else content
+
+
+def collect_blocks(obj, lang: str | None = None) -> list[Block]:
+    """Blocks of one object with ``report_blocks``, of a list of Blocks, or of a list mixing both."""
+    if isinstance(obj, Block):
+        return [obj]
+    if hasattr(obj, "report_blocks"):
+        return list(obj.report_blocks(lang=lang))
+    if isinstance(obj, (list, tuple)):
+        out: list[Block] = []
+        for part in obj:
+            out += collect_blocks(part, lang)
+        return out
+    raise TypeError(f"cannot make report blocks of {type(obj).__name__}: pass a result object "
+                    f"(anything with report_blocks()), a Block, or a list of them")
+
+
+class Reportable:
+    """Mixin: export methods and a Jupyter view for any class with ``report_blocks(lang)``.
+
+    The methods delegate to :mod:`edu40.report.render`; ``lang`` defaults to
+    the session language (:func:`edu40.set_language`).
+    """
+
+    def report_blocks(self, lang: str | None = None) -> list[Block]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def to_html(self, path, *, lang: str | None = None, title: str | None = None):
+        """Write one self-contained HTML file (tables, figures as embedded PNG, UTF-8)."""
+        from .report import render
+        return render.to_html(self, path, lang=lang, title=title)
+
+    def to_docx(self, path, *, lang: str | None = None, title: str | None = None):
+        """Write a Word document with APA-style tables and Thai fonts set on every run."""
+        from .report import render
+        return render.to_docx(self, path, lang=lang, title=title)
+
+    def to_excel(self, path, *, lang: str | None = None):
+        """Write an Excel workbook: the text first, then one sheet per table (and the figures)."""
+        from .report import render
+        return render.to_excel(self, path, lang=lang)
+
+    def to_markdown(self, *, lang: str | None = None, figures_dir=None) -> str:
+        """The report as Markdown (pipe tables); figures saved as PNG in ``figures_dir`` if given."""
+        from .report import render
+        return render.to_markdown(self, lang=lang, figures_dir=figures_dir)
+
+    def _repr_html_(self) -> str:
+        from .report import render
+        return render.html_fragment(self.report_blocks(), figures=False)

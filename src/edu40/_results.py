@@ -14,7 +14,8 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from ._i18n import check_language
+from ._blocks import Reportable, heading, table, text
+from ._i18n import check_language, pick
 
 # column -> (Thai, English) display header
 HEADERS = {
@@ -85,12 +86,16 @@ def stars(p: float, convention: str = "apa") -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class Result:
+class Result(Reportable):
     """Base of the small immutable result objects.
 
     Subclasses implement :meth:`summary` (text, essentials first) and may
-    override :meth:`tables` (named DataFrames shown under the summary).
+    override :meth:`tables` (named DataFrames shown under the summary) and
+    ``TITLE`` (Thai, English).  :meth:`report_blocks` builds on both, so every
+    result also has ``to_html``, ``to_docx``, ``to_excel`` and ``to_markdown``.
     """
+
+    TITLE = ("ผลการวิเคราะห์", "Result")
 
     def to_frame(self) -> pd.DataFrame:
         """The scalar fields as a one-row DataFrame."""
@@ -110,6 +115,13 @@ class Result:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def report_blocks(self, lang: str | None = None) -> list:
+        """Title, the summary (its first line is the verdict), then the tables with report headers."""
+        lang = check_language(lang)
+        blocks = [heading(pick(*self.TITLE, lang)), text(self.summary(lang))]
+        blocks += [table(relabel(t, lang), name) for name, t in self.tables(lang).items()]
+        return blocks
 
     def _repr_html_(self) -> str:
         lines = self.summary().split("\n")

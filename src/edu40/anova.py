@@ -27,6 +27,8 @@ __all__ = ["anova", "AnovaResult"]
 class AnovaResult(Result):
     """One-way ANOVA, classic and Welch, with effect sizes and post hoc tables."""
 
+    TITLE = ("การวิเคราะห์ความแปรปรวนทางเดียว (One-way ANOVA)", "One-way ANOVA")
+
     dv: str
     between: str
     n: int

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._blocks import heading, table, text, warning
+from ._blocks import Reportable, heading, table, text, warning
 from ._i18n import check_language
 from .published import PublishedFit
 
@@ -96,7 +96,7 @@ def implied_n_range(chisq, df, rmsea, *, decimals=None, convention="N-1"):
 
 
 @dataclass(frozen=True)
-class FitAudit:
+class FitAudit(Reportable):
     """Findings of :func:`audit_reported_fit`: one row per check, with its arithmetic."""
 
     findings: pd.DataFrame = field(repr=False)

@@ -6,6 +6,8 @@ Examples
 
     edu40 validate data/sample/em40_survey.csv
     edu40 validate responses.xlsx --instrument my_codebook.csv --on-invalid missing --lang th
+    edu40 report data/sample/em40_survey.csv -o report.html
+    edu40 report responses.xlsx --instrument my_codebook.csv --group role -o chapter4.docx
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ EPILOG = """examples:
   edu40 validate data/sample/em40_survey.csv --group role
   edu40 validate answers.xlsx --instrument codebook.csv --on-invalid missing --lang th
   edu40 prepost data/sample/em40_training.csv --pre 'pre_K*' --post 'post_K*' --id participant_id
+  edu40 report data/sample/em40_survey.csv -o report.html
+  edu40 report answers.xlsx --instrument codebook.csv --group role --lang en -o chapter4.docx
+
+Run "edu40 COMMAND --help" for the options of a command.
 
 The sample files in data/sample/ are synthetic (python -m edu40.datasets data/sample regenerates them)."""
 
@@ -112,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["th", "en"], default="en", help="language (default: en)")
     r.set_defaults(func=cmd_replicate)
     _register_prepost(sub)   # issue 6
+    _register_report(sub)    # issue 7
     return parser
 
 
@@ -197,6 +204,96 @@ def _register_prepost(sub) -> None:
     p.add_argument("--save-table", metavar="FILE.csv", help="write every headline number to a CSV file")
     p.add_argument("--save-plots", metavar="DIR", help="write the paired plot and the gains histogram as PNG")
     p.set_defaults(func=cmd_prepost)
+
+
+# --- report (issue 7) ----------------------------------------------------------
+REPORT_FORMATS = (".html", ".htm", ".docx", ".xlsx", ".md")
+REPORT_EPILOG = """examples:
+  edu40 report data/sample/em40_survey.csv -o report.html
+  edu40 report data/sample/em40_survey.csv --lang en -o report.docx
+  edu40 report data/sample/em40_survey.csv --group role --criteria schermelleh-engel-2003 -o report.xlsx
+  edu40 report form.csv --instrument codebook.toml --on-invalid missing --missing fiml -o chapter4.docx
+  edu40 report form.csv --model my_model.lav -o report.md
+
+steps: validation -> descriptives with levels -> reliability -> CFA/SEM (the instrument's
+structural model when its codebook names an outcome, else the CFA) -> fit table with criteria ->
+validity (CR, AVE, HTMT) -> plots. The output format follows the suffix of -o:
+.html (one self-contained file, opens offline), .docx (Word, APA tables, Thai font),
+.xlsx (one sheet per table), .md (Markdown; figures saved beside it).
+The sample files in data/sample/ are synthetic."""
+
+
+def _register_report(sub) -> None:
+    p = sub.add_parser("report", help="run the whole analysis of a survey file and write a report",
+                       description="Validate a survey file, describe it (means and Likert levels), test "
+                       "reliability, fit the CFA/SEM with a fit table against published criteria, assess "
+                       "validity and draw the figures; write everything to one HTML, Word, Excel or "
+                       "Markdown file, with a progress bar on the console.",
+                       epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_loader_options(p)
+    p.set_defaults(lang="th")
+    for action in p._actions:      # the report is a Thai thesis chapter unless asked otherwise
+        if action.dest == "lang":
+            action.help = "language of the report (default: th)"
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="report file: .html, .docx, .xlsx or .md")
+    p.add_argument("--group", metavar="COLUMN",
+                   help="grouping column (e.g. role): descriptives by group and a t-test (2 groups) or "
+                   "one-way ANOVA (3 or more) for each factor")
+    p.add_argument("--criteria", default="hu-bentler-1999", choices=["hu-bentler-1999", "schermelleh-engel-2003"],
+                   help="fit criteria of the fit table (default: hu-bentler-1999)")
+    p.add_argument("--missing", choices=["listwise", "fiml"], default="listwise",
+                   help="missing answers in the CFA/SEM: listwise deletion (default) or full-information ML")
+    p.add_argument("--model", metavar="FILE",
+                   help="text file with lavaan syntax to fit instead of the instrument's model")
+    p.add_argument("--title", help="title at the top of the report")
+    p.add_argument("--no-plots", action="store_true", help="leave the figures out (faster)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args) -> int:
+    from pathlib import Path
+
+    from ._inputs import StatsInputError
+    from .report import save, survey_report
+
+    out = Path(args.output)
+    if out.suffix.lower() not in REPORT_FORMATS:
+        print(f"edu40 report: error: {out.name}: the output must end in .html, .docx, .xlsx or .md",
+              file=sys.stderr)
+        return 2
+    if not out.parent.exists():
+        print(f"edu40 report: error: the folder {out.parent} does not exist; create it or choose another -o",
+              file=sys.stderr)
+        return 2
+    model = None
+    if args.model:
+        model = Path(args.model).read_text(encoding="utf-8")
+    from .report.pipeline import STEPS
+
+    survey = _load(args)
+    bar = None
+    if not args.quiet:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=len(STEPS) + 1, desc="edu40 report", unit="step", file=sys.stderr)
+    try:
+        rep = survey_report(survey, lang=args.lang, group=args.group, criteria=args.criteria,
+                            missing=args.missing, model=model, plots=not args.no_plots, progress=bar)
+        if bar is not None:
+            bar.set_postfix_str(f"writing {out.name}")
+        save(rep, out, title=args.title)
+        if bar is not None:
+            bar.update(1)
+    except StatsInputError as exc:
+        print(f"edu40 report: error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
+    if not args.quiet:
+        print(f"{out}: {rep!r}")
+    return 0 if survey.validation.ok and rep.sem is not None else 1
 # ---------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from ._blocks import heading, table, text
 from ._i18n import check_language, pick
 from ._inputs import (StatsInputError, apply_nan_policy, check_choice, check_columns, check_confidence,
                       numeric_frame, survey_frame)
@@ -31,6 +32,8 @@ _ADJUST = {None: None, "holm": "holm", "fdr_bh": "fdr_bh", "bonferroni": "bonfer
 @dataclass(frozen=True, eq=False)
 class CorrelationResult(Result):
     """All pairwise correlations of a set of variables."""
+
+    TITLE = ("สหสัมพันธ์", "Correlations")
 
     method: str
     adjust: str | None
@@ -101,6 +104,14 @@ class CorrelationResult(Result):
 
     def tables(self, lang: str | None = None) -> dict[str, pd.DataFrame]:
         return {"pairs": self.pairs}
+
+    def report_blocks(self, lang: str | None = None) -> list:
+        """The first summary line, then the APA table of r with stars (and M, SD, n)."""
+        lang = check_language(lang)
+        head = self.summary(lang).split("\n")[0]
+        note = "* p < .05, ** p < .01, *** p < .001" + (f" ({self.adjust})" if self.adjust else "")
+        return [heading(pick(*self.TITLE, lang)), text(head),
+                table(self.apa_table(lang), pick("ค่าสัมประสิทธิ์สหสัมพันธ์", "Correlation matrix", lang), note=note)]
 
     def _repr_html_(self) -> str:
         lines = self.summary().split("\n")

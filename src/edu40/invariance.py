@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._blocks import heading, table, text, warning
+from ._blocks import Reportable, heading, table, text, warning
 from ._i18n import check_language
 from .sem import SEMDataError, fit, parse_model
 
@@ -41,7 +41,7 @@ CRITERIA = ("chen-2007", "cheung-rensvold-2002")
 
 
 @dataclass(frozen=True, eq=False)
-class InvarianceResult:
+class InvarianceResult(Reportable):
     """Fit of each invariance step, the comparisons and the level reached.
 
     Attributes

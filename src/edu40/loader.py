@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._i18n import check_language
+from ._blocks import Reportable, heading, table, text, warning
+from ._i18n import check_language, pick
 from .instrument import EM40, Instrument
 from .scales import LikertScale, normalize_text
 
@@ -56,8 +56,24 @@ class SurveyInputError(ValueError):
         self.report = report
 
 
+# Report headers of the validation tables (th, en).
+_REPORT_HEADERS = {
+    "problem": ("ปัญหา", "Problem"), "description": ("คำอธิบาย", "Description"),
+    "severity": ("ระดับ", "Severity"), "entries": ("จำนวนรายการ", "Entries"),
+    "row": ("แถว", "Row"), "respondent": ("ผู้ตอบ", "Respondent"), "column": ("คอลัมน์", "Column"),
+    "item": ("ข้อ", "Item"), "value": ("ค่า", "Value"), "action": ("การดำเนินการ", "Action"),
+    "n_missing": ("ไม่ตอบ", "Missing"), "pct_missing": ("ร้อยละที่ไม่ตอบ", "Percent missing"),
+    "matched_by": ("วิธีจับคู่", "Matched by"),
+}
+
+
+def _headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    k = 0 if lang == "th" else 1
+    return frame.rename(columns={c: _REPORT_HEADERS[c][k] for c in frame.columns if c in _REPORT_HEADERS})
+
+
 @dataclass(frozen=True, eq=False)
-class ValidationReport:
+class ValidationReport(Reportable):
     """What was read, what was kept, and every problem with its place in the file.
 
     Attributes
@@ -150,17 +166,49 @@ class ValidationReport:
     def __str__(self) -> str:
         return self.summary()
 
+    def report_blocks(self, lang: str | None = None, max_rows: int = 20) -> list:
+        """Verdict and counts first, then the first problem entries and missing answers per item."""
+        lang = check_language(lang)
+        src = f"{self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")"
+        blocks = [heading(pick(f"การตรวจสอบข้อมูล: {self.source}", f"Data validation: {self.source}", lang))]
+        if not self.ok:
+            blocks.append(warning(pick(
+                f"พบคำตอบที่ไม่ถูกต้อง {self.n_errors} รายการ (ตั้งเป็นค่าสูญหายและบันทึกไว้ทุกรายการ)",
+                f"{self.n_errors} invalid answer(s) (set missing, each one recorded below)", lang)))
+        if self.rows_excluded:
+            blocks.append(warning(pick(f"ตัดออก {self.rows_excluded} แถว (เหตุผลอยู่ในตารางรายการปัญหา)",
+                                       f"{self.rows_excluded} row(s) excluded (the reasons are listed below)",
+                                       lang)))
+        verdict = (pick("คำตอบถูกต้องทุกข้อ", "All answers valid", lang) if self.ok
+                   else pick("มีคำตอบที่ไม่ถูกต้อง", "Invalid answers found", lang))
+        blocks.append(text(pick(
+            f"{verdict} — ไฟล์ {src}: อ่าน {self.rows_read} แถว, เก็บไว้ {self.rows_kept} แถว, "
+            f"ตัดออก {self.rows_excluded} แถว; พบข้อคำถาม {self.n_items_found} จาก {self.n_items} ข้อ",
+            f"{verdict} — file {src}: rows read {self.rows_read}, kept {self.rows_kept}, "
+            f"excluded {self.rows_excluded}; items found {self.n_items_found} of {self.n_items}", lang)))
+        if self.problems.empty:
+            blocks.append(text(pick("ไม่พบปัญหา", "No problems found.", lang)))
+            return blocks
+        blocks.append(table(_headers(self.counts(lang), lang), pick("ปัญหาที่พบ", "Problems found", lang)))
+        shown = self.problems[self.problems["severity"] != "info"].head(max_rows)
+        if len(shown):
+            detail = shown.assign(problem=[PROBLEM_TEXT.get(k, (k, k))[lang == "th"] for k in shown["problem"]])
+            detail = detail[["row", "respondent", "column", "value", "problem", "action"]]
+            n_all = int((self.problems["severity"] != "info").sum())
+            blocks.append(table(_headers(detail, lang),
+                                pick(f"รายการปัญหา {len(shown)} รายการแรก", f"First {len(shown)} entries", lang),
+                                note=pick(f"ทั้งหมด {n_all} รายการ; ดูทั้งหมดได้ที่ survey.validation.problems",
+                                          f"{n_all} entries in all; survey.validation.problems lists every one",
+                                          lang)))
+        missing = self.missing_by_item[self.missing_by_item["n_missing"] > 0]
+        if len(missing):
+            blocks.append(table(_headers(missing, lang),
+                                pick("ข้อที่มีผู้ไม่ตอบ", "Items with missing answers", lang)))
+        return blocks
+
     def _repr_html_(self) -> str:
-        status = ("<span style='color:#b00'>✗ invalid answers</span>" if not self.ok else
-                  "<span style='color:#070'>✓ all answers valid</span>")
-        head = (f"<b>Validation of {html.escape(self.source)}</b> — {status}<br>"
-                f"rows read {self.rows_read}, kept {self.rows_kept}, excluded {self.rows_excluded}; "
-                f"items found {self.n_items_found} of {self.n_items}")
-        body = self.counts().to_html(index=False) if not self.problems.empty else "<p>No problems found.</p>"
-        detail = self.problems[self.problems["severity"] != "info"].head(20)
-        more = (f"<details><summary>first {len(detail)} entries</summary>{detail.to_html(index=False)}</details>"
-                if len(detail) else "")
-        return head + body + more
+        from .report.render import html_fragment
+        return html_fragment(self.report_blocks())
 
 
 _WORDS = {"en": {"row": "row", "case": "case", "index": "index", "column": "column",
@@ -208,7 +256,7 @@ def _describe_problem(r, row_label: str = "row", lang: str = "en") -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class Survey:
+class Survey(Reportable):
     """Survey responses matched to an instrument, with their validation report.
 
     Attributes
@@ -266,9 +314,27 @@ class Survey:
                 f"{len(self.instrument)} {self.instrument.name} items, {len(self.other_columns)} other "
                 f"columns; {v.n_errors} errors, {len(v.problems)} report entries)")
 
+    def summary(self, lang: str | None = None) -> str:
+        """What the survey holds, then its validation summary."""
+        blocks = self.report_blocks(lang)
+        return blocks[1].content + "\n" + self.validation.summary(lang)
+
+    def report_blocks(self, lang: str | None = None) -> list:
+        """What the survey holds, then its validation report."""
+        lang = check_language(lang)
+        v = self.validation
+        blocks = [heading(pick(f"ข้อมูลแบบสอบถาม: {v.source}", f"Survey: {v.source}", lang), 1),
+                  text(pick(f"ผู้ตอบ {len(self)} คน; ข้อคำถาม {len(self.item_columns)} จาก {len(self.instrument)} ข้อ "
+                            f"ของแบบวัด {self.instrument.name}; คอลัมน์อื่น {len(self.other_columns)} คอลัมน์ "
+                            f"({', '.join(self.other_columns)})",
+                            f"{len(self)} respondents; {len(self.item_columns)} of {len(self.instrument)} items of "
+                            f"{self.instrument.name}; {len(self.other_columns)} other columns "
+                            f"({', '.join(self.other_columns)})", lang))]
+        return blocks + v.report_blocks(lang)
+
     def _repr_html_(self) -> str:
-        return (f"<b>Survey</b> {html.escape(repr(self))}<br>" + self.validation._repr_html_()
-                + "<b>First rows</b>" + self.data.head().to_html())
+        from .report.render import html_fragment
+        return html_fragment(self.report_blocks()) + self.data.head().to_html()
 
 
 # ---------------------------------------------------------------------------

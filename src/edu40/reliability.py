@@ -82,6 +82,8 @@ def feldt_ci(alpha: float, n: int, k: int, confidence: float = 0.95) -> tuple[fl
 class AlphaResult(Result):
     """Cronbach's alpha with its Feldt confidence interval."""
 
+    TITLE = ("ค่าสัมประสิทธิ์แอลฟาของครอนบาค", "Cronbach's alpha")
+
     alpha: float
     std_alpha: float
     ci_low: float
@@ -276,6 +278,8 @@ def _one_factor_ml(s: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, bool]:
 @dataclass(frozen=True, eq=False)
 class OmegaResult(Result):
     """McDonald's omega from a one-factor ML model, with the model's loadings and fit."""
+
+    TITLE = ("ค่าสัมประสิทธิ์โอเมกาของแมคโดนัลด์", "McDonald's omega")
 
     omega: float
     omega_observed: float

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._blocks import heading, table, text, warning
+from ._blocks import Reportable, heading, table, text, warning
 from ._i18n import check_language
 from .audit import FitAudit, audit_reported_fit
 from .instrument import EM40, Instrument
@@ -35,7 +35,7 @@ _VERDICT_TH = {"reproduced": "ได้ค่าเท่ากับที่�
 
 
 @dataclass(frozen=True, eq=False)
-class ReplicationReport:
+class ReplicationReport(Reportable):
     """A replication of published fit: the comparison table, the fits and the notes.
 
     Attributes

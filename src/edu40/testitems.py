@@ -42,6 +42,8 @@ def _binary(items, what: str) -> pd.DataFrame:
 class KRResult(Result):
     """A Kuder-Richardson reliability coefficient and what it was computed from."""
 
+    TITLE = ("ความเชื่อมั่นของแบบทดสอบ (Kuder-Richardson)", "Test reliability (Kuder-Richardson)")
+
     method: str
     value: float
     n: int

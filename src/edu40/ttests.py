@@ -56,6 +56,8 @@ class TTestResult(Result):
     to get R's interval of the mean).  Levene fields are None for one sample.
     """
 
+    TITLE = ("การทดสอบที (t-test)", "t-test")
+
     test: str
     alternative: str
     confidence: float
@@ -260,6 +262,8 @@ def _one_sample(x: np.ndarray, mu: float, name: str, alternative: str, confidenc
 @dataclass(frozen=True, eq=False)
 class PairedTTestResult(Result):
     """A paired t-test of post - pre, with the normality check and the non-parametric alternative."""
+
+    TITLE = ("การทดสอบทีแบบไม่อิสระ (paired t-test)", "Paired t-test")
 
     alternative: str
     confidence: float

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._blocks import heading, table, text, warning
+from ._blocks import Reportable, heading, table, text, warning
 from ._i18n import check_language
 from .descriptives import describe
 from .instrument import EM40, Instrument
@@ -47,7 +47,7 @@ _VERDICT_TH = {"supported": "ผ่านการตรวจสอบ", "partl
 
 
 @dataclass(frozen=True, eq=False)
-class SurveyValidation:
+class SurveyValidation(Reportable):
     """The validation of a survey against its instrument (see module docstring).
 
     Attributes

@@ -26,8 +26,14 @@ _THAI_FONT_NAMES = ("Noto Sans Thai", "Noto Sans Thai UI", "Noto Serif Thai", "S
 
 @lru_cache(maxsize=1)
 def thai_font() -> str | None:
-    """Name of an installed font that has Thai glyphs (checked in its character map), or None."""
+    """Name of a font with Thai glyphs: edu40's bundled Sarabun, else an installed one, else None."""
     from matplotlib import font_manager, ft2font
+
+    try:   # Sarabun ships with edu40 (fontpkg-sarabun, OFL)
+        from .._fonts import register_fonts
+        return register_fonts()
+    except ImportError:
+        pass
 
     by_name = {}
     for entry in font_manager.fontManager.ttflist:

@@ -630,6 +630,19 @@ class PrePostReport(Result):
                 body += f"<p><i>{html.escape(name)}</i></p>{rendered}"
         return head + detail + body
 
+    def report_blocks(self, lang: str | None = None) -> list:
+        """The summary and tables (as every result), then the paired plot and the gains."""
+        from .._blocks import figure
+
+        lang = check_language(lang)
+        blocks = super().report_blocks(lang)
+        blocks.append(figure(lambda: self.plot_paired(lang=lang),
+                             pick("คะแนนก่อนและหลังอบรมของผู้เข้าอบรมแต่ละคน",
+                                  "Each participant's pre- and post-test score", lang)))
+        blocks.append(figure(lambda: self.plot_gains(lang=lang),
+                             pick("การกระจายของคะแนนที่เพิ่มขึ้น", "Distribution of the gains", lang)))
+        return blocks
+
     # -- plots ---------------------------------------------------------------
     def plot_paired(self, kind: str = "slope", *, lang: str = "en", ax=None):
         """Paired plot of each participant's pre and post score: ``"slope"`` or ``"dumbbell"``; returns the Figure."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,7 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._i18n import check_language
+from .._blocks import Reportable, figure, heading, table, text, warning
+from .._i18n import check_language, pick
 from .criteria import fit_table
 from .indices import vech_weight
 from .modindices import modification_indices
@@ -21,7 +21,7 @@ __all__ = ["SEMResult"]
 
 
 @dataclass(frozen=True, eq=False)
-class SEMResult:
+class SEMResult(Reportable):
     """A fitted structural equation model.
 
     Attributes
@@ -329,21 +329,163 @@ class SEMResult:
                 f"warnings={len(self.warnings)})")
 
     def _repr_html_(self) -> str:
-        parts = []
-        if self.warnings:
-            items = "".join(f"<li>{html.escape(str(w))}</li>" for w in self.warnings)
-            parts.append(f"<div style='color:#a00'><b>Warnings</b><ul>{items}</ul></div>")
-        parts.append("<b>Fit</b>" + self.fit_table().to_html(index=False, float_format="%.3f"))
+        from ..report.render import html_fragment
+        return html_fragment(self.report_blocks(figures=False))
+
+    # -- report ---------------------------------------------------------------------
+    def report_blocks(self, lang: str | None = None, *, criteria="hu-bentler-1999", instrument=None,
+                      figures: bool = True) -> list:
+        """Warnings and the fit verdict first, then fit, loadings, paths, R², validity and the diagram.
+
+        ``criteria``: a name of :data:`edu40.sem.CRITERIA` or a dict (see
+        :meth:`fit_table`); ``instrument``: factor labels for the validity
+        table and the diagram's legend; ``figures=False`` leaves the path
+        diagram out.
+        """
+        lang = check_language(lang)
         std = self.standardized
-        loads = std[std["op"] == "=~"]
+        structural = bool((std["op"] == "~").any())
+        title = (pick("แบบจำลองสมการโครงสร้าง (SEM)", "Structural equation model (SEM)", lang) if structural
+                 else pick("การวิเคราะห์องค์ประกอบเชิงยืนยัน (CFA)", "Confirmatory factor analysis (CFA)", lang))
+        blocks = [heading(title)]
+        blocks += [warning(str(w)) for w in self.warnings]
+        fi = self.fit_indices
+        ft = self.fit_table(criteria, lang)
+        n_pass, n_all = int(ft["passed"].sum()), len(ft)
+        name = criteria if isinstance(criteria, str) else pick("ของผู้ใช้", "user-defined", lang)
+        p = float(fi["pvalue"])
+        ptxt = "p < .001" if p < 0.001 else f"p = {p:.3f}".replace("0.", ".", 1)
+        blocks.append(text(pick(
+            f"ผ่านเกณฑ์ {n_pass} จาก {n_all} ดัชนี (เกณฑ์ {name}); χ² = {fi['chisq']:.2f}, df = {int(fi['df'])}, "
+            f"{ptxt}, χ²/df = {fi['cmin/df']:.2f}; N = {int(fi['nobs'])}; "
+            f"ประมาณค่าด้วย {self.estimator}" + (", FIML" if self.missing == "fiml" else "")
+            + ("" if self.converged else "; การประมาณค่าไม่ลู่เข้า"),
+            f"Fit: {n_pass} of {n_all} criteria met ({name}); χ² = {fi['chisq']:.2f}, df = {int(fi['df'])}, "
+            f"{ptxt}, χ²/df = {fi['cmin/df']:.2f}; N = {int(fi['nobs'])}; "
+            f"{self.estimator} estimation" + (" with FIML" if self.missing == "fiml" else "")
+            + ("" if self.converged else "; NOT converged"), lang)))
+        shown = ft.drop(columns=["key", "passed"])
+        if lang == "en":
+            shown = shown.rename(columns={"index": "Index", "value": "Value", "criterion": "Criterion",
+                                          "result": "Result", "source": "Source"})
+        blocks.append(table(shown, pick("ดัชนีความสอดคล้องกลมกลืนของแบบจำลอง", "Model fit indices and criteria",
+                                        lang)))
+        blocks += self._estimate_blocks(lang)
+        blocks += self._validity_blocks(lang, instrument)
+        if figures and len(self._model.groups) >= 1:
+            labels = None
+            if instrument is not None:
+                labels = {f: instrument.label(f, lang) for f in self._spec.lv if f in instrument.factor_codes}
+
+            def draw():
+                from ..plots import path_diagram
+                return path_diagram(self, lang=lang, labels=labels)
+            blocks.append(figure(draw, pick("แผนภาพเส้นทางของแบบจำลอง (ค่ามาตรฐาน)",
+                                            "Path diagram (standardized estimates)", lang)))
+        return blocks
+
+    def _estimate_blocks(self, lang) -> list:
+        keys = ["lhs", "op", "rhs"] + (["group"] if "group" in self.estimates.columns else [])
+        both = self.estimates.merge(self.standardized[keys + ["est.std"]], on=keys, how="left")
+        lv = set(self._spec.lv)
+        out = []
+        g0 = ["group"] if "group" in both.columns else []
+        loads = both[(both["op"] == "=~")]
         if len(loads):
-            parts.append("<b>Standardized loadings</b>"
-                         + loads.pivot_table(index="rhs", columns="lhs", values="est.std", sort=False)
-                         .to_html(float_format="%.3f", na_rep=""))
-        paths = std[std["op"] == "~"]
+            r2 = self.r2
+            item_r2 = [float(r2.loc[(g, v)]) if isinstance(r2.index, pd.MultiIndex) else float(r2.get(v, np.nan))
+                       for g, v in zip(loads["group"] if g0 else [None] * len(loads), loads["rhs"])]
+            t = pd.DataFrame({**({"group": loads["group"]} if g0 else {}),
+                              "factor": loads["lhs"], "item": loads["rhs"], "b": loads["est"],
+                              "beta": loads["est.std"], "se": loads["se"].where(loads["se"] > 0), "z": loads["z"],
+                              "p": loads["pvalue"], "R2": item_r2})
+            t = t.rename(columns=_EST_HEADERS[lang])
+            out.append(table(t.reset_index(drop=True),
+                             pick("น้ำหนักองค์ประกอบ", "Standardized loadings", lang),
+                             note=pick("b = ค่าประมาณไม่มาตรฐาน, β = ค่ามาตรฐาน (std.all); ตัวชี้วัดอ้างอิงกำหนดค่า b = 1 "
+                                       "จึงไม่มี SE, z และ p",
+                                       "b = unstandardized, β = standardized (std.all); marker indicators are "
+                                       "fixed at b = 1 and have no SE, z or p", lang)))
+        paths = both[both["op"] == "~"]
         if len(paths):
-            parts.append("<b>Paths</b>" + paths[["lhs", "op", "rhs", "est.std", "pvalue"]]
-                         .to_html(index=False, float_format="%.3f"))
-        if len(self._model.groups) == 1 and len(self.r2):
-            parts.append("<b>R²</b>" + self.r2.to_frame().T.to_html(float_format="%.3f"))
-        return "".join(parts)
+            t = pd.DataFrame({**({"group": paths["group"]} if g0 else {}),
+                              "path": [f"{a} ← {b}" for a, b in zip(paths["lhs"], paths["rhs"])],
+                              "b": paths["est"], "beta": paths["est.std"], "se": paths["se"], "z": paths["z"],
+                              "p": paths["pvalue"],
+                              "sig": [_stars(p) for p in paths["pvalue"]]})
+            t = t.rename(columns=_EST_HEADERS[lang])
+            out.append(table(t.reset_index(drop=True), pick("อิทธิพลเชิงสาเหตุ", "Structural paths", lang),
+                             note="* p < .05, ** p < .01, *** p < .001"))
+            endo = [v for v in dict.fromkeys(paths["lhs"]) if v in lv or v in self._spec.ov]
+            if len(self._model.groups) == 1:
+                r2 = pd.DataFrame({"variable": endo, "R2": [float(self.r2[v]) for v in endo]})
+                out.append(table(r2.rename(columns=_EST_HEADERS[lang]),
+                                 pick("สัมประสิทธิ์การพยากรณ์ (R²)", "Variance explained (R²)", lang)))
+        cov = both[(both["op"] == "~~") & (both["lhs"] != both["rhs"]) & both["lhs"].isin(lv) & both["rhs"].isin(lv)]
+        if len(cov):
+            t = pd.DataFrame({**({"group": cov["group"]} if g0 else {}),
+                              "pair": [f"{a} ↔ {b}" for a, b in zip(cov["lhs"], cov["rhs"])],
+                              "b": cov["est"], "beta": cov["est.std"], "se": cov["se"], "z": cov["z"],
+                              "p": cov["pvalue"]})
+            out.append(table(t.rename(columns=_EST_HEADERS[lang]).reset_index(drop=True),
+                             pick("สหสัมพันธ์ระหว่างองค์ประกอบ", "Factor covariances (β: correlations)", lang)))
+        return out
+
+    def _validity_blocks(self, lang, instrument) -> list:
+        rel = self.reliability()
+        if rel.empty:
+            return []
+        out = [heading(pick("ความตรงเชิงลู่เข้าและเชิงจำแนก", "Convergent and discriminant validity", lang), 3)]
+        t = pd.DataFrame({"factor": rel["factor"]})
+        if instrument is not None:
+            t["label"] = [instrument.label(f, lang) if f in instrument.factor_codes else "" for f in rel["factor"]]
+        t["k"] = rel["n_items"]
+        t["CR"] = rel["cr"]
+        t["AVE"] = rel["ave"]
+        t["√AVE"] = rel["sqrt_ave"]
+        t["max r"] = rel["max_r"]
+        t["with"] = rel["max_r_with"]
+        yes, no = pick("ผ่าน", "pass", lang), pick("ไม่ผ่าน", "fail", lang)
+        t["Fornell-Larcker"] = [yes if v else no for v in rel["fornell_larcker"]]
+        t["CR ≥ .70"] = [yes if v else no for v in rel["cr_ok"]]
+        t["AVE ≥ .50"] = [yes if v else no for v in rel["ave_ok"]]
+        t = t.rename(columns=_EST_HEADERS[lang])
+        out.append(table(t, pick("ความเชื่อมั่นเชิงโครงสร้าง (CR) และความแปรปรวนเฉลี่ยที่สกัดได้ (AVE)",
+                                 "Composite reliability (CR) and average variance extracted (AVE)", lang),
+                         note=pick("CR ≥ .70 และ AVE ≥ .50; เกณฑ์ของ Fornell และ Larcker (1981): √AVE "
+                                   "มากกว่าสหสัมพันธ์สูงสุดกับองค์ประกอบอื่น",
+                                   "CR ≥ .70 and AVE ≥ .50; Fornell-Larcker (1981): √AVE exceeds the largest "
+                                   "correlation with another factor", lang)))
+        if len(rel) > 1:
+            try:
+                h = self.htmt()
+            except (ValueError, KeyError, np.linalg.LinAlgError):   # e.g. a factor without indicators
+                h = None
+            if h is not None:
+                m = h.to_numpy(float).copy()
+                m[np.triu_indices(len(m))] = np.nan
+                shown = pd.DataFrame(m, index=h.index, columns=h.columns).iloc[1:, :-1]
+                shown.index.name = pick("องค์ประกอบ", "Factor", lang)
+                out.append(table(shown, "HTMT",
+                                 note=pick("HTMT > .85 บ่งชี้ว่าความตรงเชิงจำแนกอาจไม่เพียงพอ (Henseler et al., 2015)",
+                                           "HTMT above .85 questions discriminant validity (Henseler et al., 2015)",
+                                           lang)))
+        return out
+
+
+def _stars(p) -> str:
+    if p is None or p != p:
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+
+
+# Report headers of the estimate tables.
+_EST_HEADERS = {
+    "th": {"group": "กลุ่ม", "factor": "องค์ประกอบ", "item": "ตัวชี้วัด", "b": "b", "beta": "β", "se": "SE",
+           "z": "z", "p": "p", "R2": "R²", "path": "เส้นทาง", "sig": "นัยสำคัญ", "variable": "ตัวแปร",
+           "pair": "คู่องค์ประกอบ", "label": "ชื่อองค์ประกอบ", "k": "จำนวนข้อ", "max r": "r สูงสุด",
+           "with": "กับ"},
+    "en": {"group": "Group", "factor": "Factor", "item": "Indicator", "b": "b", "beta": "β", "se": "SE",
+           "z": "z", "p": "p", "R2": "R²", "path": "Path", "sig": "Sig.", "variable": "Variable",
+           "pair": "Factors", "label": "Label", "k": "Items", "max r": "Max r", "with": "With"},
+}
