@@ -24,6 +24,14 @@ from .anova import anova, AnovaResult
 from .correlation import correlations, CorrelationResult
 # ---------------------------------------------------------------------------
 
+# --- scale: bootstrap, power, sample size (issue 8) ------------------------
+from ._parallel import ReplicationError
+from .bootstrap import BootstrapResult
+from .power import (rmsea_power, rmsea_sample_size, monte_carlo_power, PowerResult, yamane,
+                    krejcie_morgan)
+from . import power
+# ---------------------------------------------------------------------------
+
 __all__ = [
     "__version__", "set_language", "get_language",
     "LikertScale", "Band", "LIKERT5",
@@ -44,5 +52,13 @@ __all__ += [
     "ttest", "paired_ttest", "TTestResult", "PairedTTestResult",
     "anova", "AnovaResult",
     "correlations", "CorrelationResult",
+]
+# ---------------------------------------------------------------------------
+
+# --- scale: bootstrap, power, sample size (issue 8) ------------------------
+__all__ += [
+    "ReplicationError", "BootstrapResult",
+    "rmsea_power", "rmsea_sample_size", "monte_carlo_power", "PowerResult", "yamane",
+    "krejcie_morgan", "power",
 ]
 # ---------------------------------------------------------------------------

@@ -26,6 +26,7 @@ quasi-Newton fallback.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,6 +130,17 @@ class RAMModel:
                                 loc["value"][~f & (loc["kind"] == k)]) for k in (_A, _S, _M)}
             self.locations.append(loc)
         self._logdet_s = [self._sample_logdet(g) for g in groups]
+
+    def with_groups(self, groups: list[GroupData]) -> "RAMModel":
+        """The same model on other samples of the same sizes (bootstrap and Monte Carlo draws).
+
+        Reuses the parameter locations, so a replication costs only the fit;
+        the group weights stay those of this model (same ``n`` per group).
+        """
+        new = copy.copy(self)
+        new.groups = list(groups)
+        new._logdet_s = [self._sample_logdet(g) for g in new.groups]
+        return new
 
     # -- matrices ---------------------------------------------------------------
     def matrices(self, theta, gi):
