@@ -19,8 +19,10 @@ the standardized solution (std.all), R² and the fit indices:
     ``alpha' = Phi(z0 + (z0 + z_alpha) / (1 - a (z0 + z_alpha)))`` with
     ``a = sum L^3 / (6 (sum L^2)^1.5)`` from the empirical influence values
     ``L`` of the respondents: estimated by regressing ``t*`` on the
-    resampling frequencies when there are more successful draws than
-    respondents (lavaan's ``boot.ci.type = "bca"``), otherwise by the
+    resampling frequencies when there are at least three successful draws
+    per respondent (lavaan's ``boot.ci.type = "bca"`` does so whenever
+    there are more draws than respondents, but with fewer than about 3 per
+    respondent the regression estimate is noisy), otherwise by the
     jackknife, ``L_i = (N - 1)(mean(t_(.)) - t_(i))``, which costs ``N``
     extra fits (Efron & Tibshirani, 1993, eq. 14.15);
 
@@ -87,8 +89,8 @@ def norm_inter(t, alpha) -> np.ndarray:
     Examples
     --------
     >>> from edu40.bootstrap import norm_inter
-    >>> [round(v, 4) for v in norm_inter(range(1, 100), [0.025, 0.975])]
-    [2.5, 97.5]
+    >>> [round(float(v), 4) for v in norm_inter(range(1, 100), [0.025, 0.975])]
+    [2.5422, 97.4578]
     """
     t = np.sort(np.asarray(t, float)[np.isfinite(np.asarray(t, float))])
     alpha = np.atleast_1d(np.asarray(alpha, float))
@@ -168,6 +170,8 @@ class BootstrapResult:
     chisq, bollen_stine_pvalue : float
         The sample chi-square and its Bollen–Stine bootstrap p-value
         (NaN when not computed).
+    bollen_stine_T : ndarray
+        The chi-squares of the Bollen–Stine draws (their reference distribution).
     n, n_ok : int
         Draws requested and draws that gave a usable fit.
     failures : DataFrame
@@ -195,6 +199,7 @@ class BootstrapResult:
     chisq: float = np.nan
     bollen_stine_pvalue: float = np.nan
     bollen_stine_n_ok: int = 0
+    bollen_stine_T: np.ndarray = field(default=None, repr=False)
     failures: pd.DataFrame = field(default=None, repr=False)
     improper: int = 0
     complete: bool = True
@@ -513,7 +518,7 @@ def _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backe
     free = t["free"].to_numpy()
     est_rows = np.where(free > 0, theta[np.maximum(free - 1, 0)], t["value"].to_numpy())
     # the statistics at the full sample, in the same layout
-    t0 = rf.statistics(rf.model, theta)
+    t0 = rf.statistics(result._model, theta)   # the full sample (rf.model holds no data)
     note = ""
     accel = None
     if ci == "bca" and len(ok) >= 2:
@@ -564,7 +569,7 @@ def _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backe
         fit_frame = pd.DataFrame({"index": list(rf.fit_measures), "value": t0[s], "se": sd[s],
                                   "ci.lower": lo[s], "ci.upper": hi[s]})
     chisq = float(result.fit_indices["chisq"])
-    bs_p, bs_ok = np.nan, 0
+    bs_p, bs_ok, T = np.nan, 0, np.zeros(0)
     if bollen_stine:
         T = np.array([outputs[i][4] for i in order if not outputs[i][3]])
         bs_ok = len(T)
@@ -574,6 +579,7 @@ def _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backe
     return BootstrapResult(n=n, n_ok=len(ok), ci=ci, level=level, seed=int(ss.entropy),
                            estimates=est, standardized=std_frame, r2=r2_frame, fit=fit_frame,
                            chisq=chisq, bollen_stine_pvalue=bs_p, bollen_stine_n_ok=bs_ok,
+                           bollen_stine_T=T,
                            failures=failures, improper=improper, complete=complete, note=note,
                            draws=pd.DataFrame(draws, columns=names, index=pd.Index(ok, name="replicate")))
 
@@ -620,8 +626,9 @@ def _acceleration(result, rf, ok, ss, draws, t0, n_jobs, backend, client, progre
     """BCa acceleration of every statistic: regression on resampling counts, else jackknife."""
     sizes = [g.n for g in result._model.groups]
     N = sum(sizes)
-    if len(ok) > N:
-        # lavaan: empirical influence = coefficients of t* on the resampling frequencies
+    if len(ok) >= 3 * N:
+        # lavaan: empirical influence = coefficients of t* on the resampling frequencies (with
+        # fewer than a few draws per respondent the regression is too noisy: then the jackknife)
         # the draws' resampling indices are re-derived from their random streams
         children = np.random.SeedSequence(ss.entropy).spawn(max(ok) + 1)
         F = np.zeros((len(ok), N))
@@ -651,5 +658,5 @@ def _acceleration(result, rf, ok, ss, draws, t0, n_jobs, backend, client, progre
     J = np.array([outputs[i][1] for i in good])
     L = (len(good) - 1) * (J.mean(axis=0) - J)
     return (_acceleration_from_influence(L),
-            f"BCa acceleration from the jackknife ({len(good)} leave-one-out fits; more draws than "
-            f"respondents would allow the regression estimate)", fails)
+            f"BCa acceleration from the jackknife ({len(good)} leave-one-out fits; with at least 3 "
+            f"draws per respondent it comes from a regression instead)", fails)

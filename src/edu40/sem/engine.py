@@ -318,8 +318,14 @@ class RAMModel:
         return self.derivatives(theta, fisher=False)[1]
 
     # -- estimation -------------------------------------------------------------
-    def fit(self, start, *, max_iter=500, tol=1e-9) -> FitOutcome:
+    def fit(self, start, *, max_iter=500, tol=1e-9, fallback_maxiter=20000) -> FitOutcome:
+        """Fisher scoring from ``start``; BFGS (at most ``fallback_maxiter`` iterations) if it fails.
+
+        Replications (bootstrap, Monte Carlo) pass smaller budgets so that a
+        draw that cannot be fitted fails in a fraction of a second.
+        """
         theta = np.array(start, float)
+        self._fallback_maxiter = fallback_maxiter
         f, g, H = self._safe_derivatives(theta)
         if not np.isfinite(f):
             return self._fallback(theta, "the starting values give a non-positive-definite Sigma")
@@ -363,7 +369,8 @@ class RAMModel:
 
     def _fallback(self, theta, why) -> FitOutcome:
         res = optimize.minimize(self.objective, theta, jac=self.gradient, method="BFGS",
-                                options={"gtol": 1e-8, "maxiter": 20000})
+                                options={"gtol": 1e-8,
+                                         "maxiter": getattr(self, "_fallback_maxiter", 20000)})
         g = self.gradient(res.x) if np.isfinite(res.fun) else np.full(self.q, np.nan)
         converged = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-5)
         msg = f"{why}; BFGS fallback: {res.message}"
