@@ -4,7 +4,9 @@ Every replication gets its own random stream, spawned from one
 ``numpy.random.SeedSequence``: replication ``i`` draws the same numbers
 whichever worker runs it, so a fixed ``seed`` gives the same result for any
 ``n_jobs``, chunking or backend.  Replications travel in chunks (tens per
-task) so that process start-up and pickling cost little next to the fits.
+task) so that process start-up and pickling cost little next to the fits;
+a run so short that starting worker processes would cost more than it
+saves (timed on its first chunk) stays in the calling process.
 Each chunk runs with one BLAS thread: the parallelism is across
 replications, and survey-sized matrices gain nothing from threaded BLAS.
 
@@ -17,6 +19,7 @@ This module imports nothing from edu40, so any stage may use it.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
@@ -24,6 +27,9 @@ __all__ = ["ReplicationError", "run_replications", "seed_sequence"]
 
 # seconds to wait for a Dask scheduler given by its address
 CONNECT_TIMEOUT = 10
+# Starting worker processes (each imports numpy, scipy, pandas and edu40) costs 1-3 s: a run whose
+# first chunk, timed in this process, predicts less work than this stays in this process.
+POOL_MIN_SECONDS = 3.0
 
 
 class ReplicationError(RuntimeError):
@@ -112,6 +118,16 @@ def _run_joblib(task, payload, seeds, n, n_jobs, backend, outputs, bar, chunk_si
     workers = 1 if backend == "sequential" else joblib.effective_n_jobs(n_jobs)
     chunks = _chunks(n, workers, chunk_size)
     try:
+        if workers > 1 and len(chunks) > 1:
+            # time the first chunk here; a short run is not worth starting worker processes
+            t0 = time.perf_counter()
+            done_idx, outs = _run_chunk(task, payload, chunks[0], [seeds[i] for i in chunks[0]])
+            per_rep = (time.perf_counter() - t0) / len(chunks[0])
+            outputs.update(zip(done_idx, outs))
+            bar.update(len(done_idx))
+            chunks = chunks[1:]
+            if per_rep * sum(len(c) for c in chunks) < POOL_MIN_SECONDS:
+                workers = 1
         if workers == 1:
             for idx in chunks:
                 done_idx, outs = _run_chunk(task, payload, idx, [seeds[i] for i in idx])

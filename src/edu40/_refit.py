@@ -37,6 +37,10 @@ VARYING_INDICES = ("chisq", "pvalue", "cmin/df", "baseline.chisq", "cfi", "tli",
 # keeps the engine's defaults (500 and 20,000).
 MAX_ITER = 300
 FALLBACK_MAXITER = 1000
+# Gradient tolerance of a replication: 1e-6 instead of the full fit's 1e-9 saves a quarter of the
+# iterations and moves estimates by less than 1e-5 (measured on the HS and EM40 models), a
+# thousandth of the Monte Carlo error of any bootstrap or simulation quantity.
+TOL = 1e-6
 
 
 @dataclass
@@ -96,7 +100,7 @@ class Refitter:
             model = self.model.with_groups(groups)
         try:
             # budgets: a draw that cannot be fitted must fail fast, not take seconds
-            out = model.fit(self.theta if start is None else start, max_iter=MAX_ITER,
+            out = model.fit(self.theta if start is None else start, max_iter=MAX_ITER, tol=TOL,
                             fallback_maxiter=FALLBACK_MAXITER)
         except (np.linalg.LinAlgError, ValueError) as err:
             return f"did not converge (the search reached an impossible solution: {err})", model, None
