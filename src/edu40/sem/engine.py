@@ -325,10 +325,10 @@ class RAMModel:
         draw that cannot be fitted fails in a fraction of a second.
         """
         theta = np.array(start, float)
-        self._fallback_maxiter = fallback_maxiter
         f, g, H = self._safe_derivatives(theta)
         if not np.isfinite(f):
-            return self._fallback(theta, "the starting values give a non-positive-definite Sigma")
+            return self._fallback(theta, "the starting values give a non-positive-definite Sigma",
+                                  fallback_maxiter)
         for it in range(1, max_iter + 1):
             step = self._scoring_step(g, H)
             slope = g @ step
@@ -342,14 +342,15 @@ class RAMModel:
                     break
                 t *= 0.5
             if not np.isfinite(f_new) or t < 1e-10:
-                return self._fallback(theta, "line search failed")
+                return self._fallback(theta, "line search failed", fallback_maxiter)
             theta = trial
             f_old = f
             f, g, H = self._safe_derivatives(theta)
             if np.max(np.abs(g)) < tol or (abs(f_old - f) < 1e-15 * max(1.0, abs(f))
                                           and np.max(np.abs(g)) < 1e-6):
                 return FitOutcome(theta, f, it, True, "converged (Fisher scoring)", g)
-        return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations")
+        return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations",
+                              fallback_maxiter)
 
     def _safe_derivatives(self, theta):
         try:
@@ -367,10 +368,9 @@ class RAMModel:
             lam = 1e-6 * max(1.0, np.abs(np.diag(H)).max())
             return -np.linalg.lstsq(H + lam * np.eye(len(g)), g, rcond=None)[0]
 
-    def _fallback(self, theta, why) -> FitOutcome:
+    def _fallback(self, theta, why, maxiter=20000) -> FitOutcome:
         res = optimize.minimize(self.objective, theta, jac=self.gradient, method="BFGS",
-                                options={"gtol": 1e-8,
-                                         "maxiter": getattr(self, "_fallback_maxiter", 20000)})
+                                options={"gtol": 1e-8, "maxiter": maxiter})
         g = self.gradient(res.x) if np.isfinite(res.fun) else np.full(self.q, np.nan)
         converged = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-5)
         msg = f"{why}; BFGS fallback: {res.message}"
