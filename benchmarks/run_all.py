@@ -460,7 +460,7 @@ def report(results, info, command) -> str:
     m = [("edu40", "edu40 monte_carlo_power (2 cores)"), ("semopy", "semopy, loop over edu40.simulate (1 core)"),
          ("lavaan", f"lavaan {lav}, loop over MASS::mvrnorm (1 core)")]
     lines += fmt_row(f"Monte Carlo, {reps} samples of N = 772 (Likert), EM40", "montecarlo", m)
-    text = ["## Peers", "", *lines, ""]
+    text = ["## Peers", "", *lines, ""] if len(lines) > 2 else []
     sc = ok[(ok["task"] == "scale") & ok["copies"].isna()]
     if len(sc):
         piv = sc.pivot_table(index="n", columns="tool", values="seconds")
