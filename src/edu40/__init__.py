@@ -32,6 +32,14 @@ from .prepost import (prepost, PrePostReport, PrePostInputError, effectiveness_i
                       efficiency_e1e2, paired_effect_sizes)
 # ---------------------------------------------------------------------------
 
+# --- scale: bootstrap, power, sample size (issue 8) ------------------------
+from ._parallel import ReplicationError
+from .bootstrap import BootstrapResult
+from .power import (rmsea_power, rmsea_sample_size, monte_carlo_power, PowerResult, yamane,
+                    krejcie_morgan)
+from . import power
+# ---------------------------------------------------------------------------
+
 __all__ = [
     "__version__", "set_language", "get_language",
     "LikertScale", "Band", "LIKERT5",
@@ -90,4 +98,12 @@ def __getattr__(name):
 
 
 __all__ += ["plots", "report", "survey_report", "SurveyReport"]
+# ---------------------------------------------------------------------------
+
+# --- scale: bootstrap, power, sample size (issue 8) ------------------------
+__all__ += [
+    "ReplicationError", "BootstrapResult",
+    "rmsea_power", "rmsea_sample_size", "monte_carlo_power", "PowerResult", "yamane",
+    "krejcie_morgan", "power",
+]
 # ---------------------------------------------------------------------------

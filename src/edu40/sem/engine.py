@@ -26,6 +26,7 @@ quasi-Newton fallback.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -129,6 +130,17 @@ class RAMModel:
                                 loc["value"][~f & (loc["kind"] == k)]) for k in (_A, _S, _M)}
             self.locations.append(loc)
         self._logdet_s = [self._sample_logdet(g) for g in groups]
+
+    def with_groups(self, groups: list[GroupData]) -> "RAMModel":
+        """The same model on other samples of the same sizes (bootstrap and Monte Carlo draws).
+
+        Reuses the parameter locations, so a replication costs only the fit;
+        the group weights stay those of this model (same ``n`` per group).
+        """
+        new = copy.copy(self)
+        new.groups = list(groups)
+        new._logdet_s = [self._sample_logdet(g) for g in new.groups]
+        return new
 
     # -- matrices ---------------------------------------------------------------
     def matrices(self, theta, gi):
@@ -306,11 +318,17 @@ class RAMModel:
         return self.derivatives(theta, fisher=False)[1]
 
     # -- estimation -------------------------------------------------------------
-    def fit(self, start, *, max_iter=500, tol=1e-9) -> FitOutcome:
+    def fit(self, start, *, max_iter=500, tol=1e-9, fallback_maxiter=20000) -> FitOutcome:
+        """Fisher scoring from ``start``; BFGS (at most ``fallback_maxiter`` iterations) if it fails.
+
+        Replications (bootstrap, Monte Carlo) pass smaller budgets so that a
+        draw that cannot be fitted fails in a fraction of a second.
+        """
         theta = np.array(start, float)
         f, g, H = self._safe_derivatives(theta)
         if not np.isfinite(f):
-            return self._fallback(theta, "the starting values give a non-positive-definite Sigma")
+            return self._fallback(theta, "the starting values give a non-positive-definite Sigma",
+                                  fallback_maxiter)
         for it in range(1, max_iter + 1):
             step = self._scoring_step(g, H)
             slope = g @ step
@@ -324,14 +342,15 @@ class RAMModel:
                     break
                 t *= 0.5
             if not np.isfinite(f_new) or t < 1e-10:
-                return self._fallback(theta, "line search failed")
+                return self._fallback(theta, "line search failed", fallback_maxiter)
             theta = trial
             f_old = f
             f, g, H = self._safe_derivatives(theta)
             if np.max(np.abs(g)) < tol or (abs(f_old - f) < 1e-15 * max(1.0, abs(f))
                                           and np.max(np.abs(g)) < 1e-6):
                 return FitOutcome(theta, f, it, True, "converged (Fisher scoring)", g)
-        return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations")
+        return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations",
+                              fallback_maxiter)
 
     def _safe_derivatives(self, theta):
         try:
@@ -349,9 +368,9 @@ class RAMModel:
             lam = 1e-6 * max(1.0, np.abs(np.diag(H)).max())
             return -np.linalg.lstsq(H + lam * np.eye(len(g)), g, rcond=None)[0]
 
-    def _fallback(self, theta, why) -> FitOutcome:
+    def _fallback(self, theta, why, maxiter=20000) -> FitOutcome:
         res = optimize.minimize(self.objective, theta, jac=self.gradient, method="BFGS",
-                                options={"gtol": 1e-8, "maxiter": 20000})
+                                options={"gtol": 1e-8, "maxiter": maxiter})
         g = self.gradient(res.x) if np.isfinite(res.fun) else np.full(self.q, np.nan)
         converged = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-5)
         msg = f"{why}; BFGS fallback: {res.message}"

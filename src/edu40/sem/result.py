@@ -249,6 +249,30 @@ class SEMResult(Reportable):
         """Modification indices with EPC and standardized EPC (lavaan ``modindices``)."""
         return modification_indices(self, sort=sort, minimum=minimum)
 
+    # -- bootstrap -------------------------------------------------------------------
+    def bootstrap(self, n: int = 1000, *, ci: str = "percentile", level: float = 0.95, seed=None,
+                  n_jobs: int = -1, backend=None, client=None, progress: bool = True,
+                  bollen_stine=None, standardized: bool = True, r2: bool = True,
+                  fit_measures=True):
+        """Bootstrap SEs and CIs of estimates, defined effects, std.all, R² and fit indices,
+        with the Bollen–Stine p-value; parallel (joblib) or on Dask.  See :func:`edu40.bootstrap.bootstrap`.
+
+        Examples
+        --------
+        >>> import edu40
+        >>> from semopy.examples import holzinger39
+        >>> res = edu40.fit("visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9",
+        ...                 holzinger39.get_data())
+        >>> boot = res.bootstrap(100, seed=1, n_jobs=1, progress=False)
+        >>> boot.n_ok
+        100
+        """
+        # The bootstrap is a later pipeline stage (edu40.bootstrap); imported on use.
+        from ..bootstrap import bootstrap
+        return bootstrap(self, n, ci=ci, level=level, seed=seed, n_jobs=n_jobs, backend=backend,
+                         client=client, progress=progress, bollen_stine=bollen_stine,
+                         standardized=standardized, r2=r2, fit_measures=fit_measures)
+
     # -- validity --------------------------------------------------------------------
     def reliability(self, group=0) -> pd.DataFrame:
         """CR, AVE, sqrt(AVE), the largest factor correlation and the Fornell-Larcker verdict."""
