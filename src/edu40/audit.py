@@ -28,14 +28,12 @@ arithmetic, so a reader can follow it:
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from ._blocks import Reportable, heading, table, text, warning
+from ._blocks import Reportable, heading, table, warning
 from ._i18n import check_language
 from .published import PublishedFit
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._blocks import Reportable, heading, table, text, warning
+from ._blocks import Reportable, heading, table, text
 from ._i18n import check_language
 from .sem import SEMDataError, fit, parse_model
 

@@ -499,10 +499,10 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
         for variant in _header_variants(col):
             if len(variant) < 6:
                 continue
-            for text, codes in texts.items():
+            for item_text, codes in texts.items():
                 if len(codes) != 1 or codes[0] in taken:
                     continue
-                score = difflib.SequenceMatcher(None, variant, text).ratio()
+                score = difflib.SequenceMatcher(None, variant, item_text).ratio()
                 if score > best_score:
                     best, best_score = codes[0], score
         if best is not None and best_score >= 0.9:

@@ -7,7 +7,7 @@ against — is not lost).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = ["PublishedFit", "JEDAMAN_2020"]

@@ -355,7 +355,7 @@ def path_diagram(result, *, lang: str | None = None, labels: dict | None = None,
                 _arc(ax, a, b, r.std, r.pvalue, fmt)
         if residual_covariances:
             for r in res_cov.itertuples(index=False):
-                (ax1, ay1, na), (bx1, by1, nb) = boxes[r.lhs], boxes[r.rhs]
+                (ax1, ay1, na), (bx1, by1, _) = boxes[r.lhs], boxes[r.rhs]
                 outward = -1 if na.side == "left" else 1
                 rad = 0.35 * outward * (1 if ay1 > by1 else -1)
                 ax.add_patch(FancyArrowPatch((ax1, ay1), (bx1, by1), arrowstyle="<|-|>", mutation_scale=6,

@@ -364,20 +364,27 @@ def _borders(element, tag: str, sides: dict) -> None:
         el.set(qn("w:color"), "000000")
 
 
+def _docx_caption(doc, word: str, number: int, title: str) -> None:
+    """APA caption: "Table 3" in bold, the title in italics below, both kept with what follows."""
+    from docx.shared import Pt
+
+    cap = doc.add_paragraph()
+    cap.paragraph_format.keep_with_next = True
+    cap.paragraph_format.space_after = Pt(0)
+    _run(cap, f"{word} {number}", bold=True)
+    if title:
+        t = doc.add_paragraph()
+        t.paragraph_format.keep_with_next = True
+        _run(t, title, italic=True)
+
+
 def _docx_table(doc, block: Block, number: int, lang) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     word, _, note_word = _caption_words(lang)
-    cap = doc.add_paragraph()
-    cap.paragraph_format.keep_with_next = True
-    cap.paragraph_format.space_after = Pt(0)
-    _run(cap, f"{word} {number}", bold=True)
-    if block.title:
-        t = doc.add_paragraph()
-        t.paragraph_format.keep_with_next = True
-        _run(t, block.title, italic=True)
+    _docx_caption(doc, word, number, block.title)
     header, body = _rows(block.content, lang)
     table = doc.add_table(rows=1 + len(body), cols=len(header))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -403,18 +410,11 @@ def _docx_table(doc, block: Block, number: int, lang) -> None:
 
 
 def _docx_figure(doc, block: Block, number: int, lang) -> None:
-    from docx.shared import Inches, Pt
+    from docx.shared import Inches
 
     _, word, note_word = _caption_words(lang)
     fig = figure_of(block)
-    cap = doc.add_paragraph()
-    cap.paragraph_format.keep_with_next = True
-    cap.paragraph_format.space_after = Pt(0)
-    _run(cap, f"{word} {number}", bold=True)
-    if block.title:
-        t = doc.add_paragraph()
-        t.paragraph_format.keep_with_next = True
-        _run(t, block.title, italic=True)
+    _docx_caption(doc, word, number, block.title)
     png = figure_png(fig)
     from PIL import Image
     w_px, h_px = Image.open(io.BytesIO(png)).size
@@ -443,7 +443,7 @@ def to_docx(obj, path, *, lang: str | None = None, title: str | None = None) -> 
     Path
     """
     from docx import Document
-    from docx.shared import Inches, Pt
+    from docx.shared import Inches
 
     lang, blocks = _prepare(obj, lang, title)
     doc = Document()

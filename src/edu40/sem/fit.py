@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .data import SEMDataError, prepare_cov, prepare_data
 from .engine import RAMModel

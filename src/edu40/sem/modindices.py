@@ -20,7 +20,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .engine import _A, _M, _S
 from .standardize import exo_free_information
 
 __all__ = ["modification_indices"]
