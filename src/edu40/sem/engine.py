@@ -87,6 +87,47 @@ def chol_inverse(M):
     return inv, logdet
 
 
+def pattern_index(patterns, p):
+    """Index arrays of each missing-data pattern, computed once: (obs, miss, ix_oo, ix_om, ix_mm)."""
+    out = []
+    for obs, *_ in patterns:
+        miss = np.setdiff1d(np.arange(p), obs, assume_unique=True)
+        out.append((obs, miss, np.ix_(obs, obs), np.ix_(obs, miss), np.ix_(miss, miss)))
+    return out
+
+
+def pattern_inverses(sigma, index):
+    """Inverse and log-determinant of Sigma over each pattern's observed variables.
+
+    One Cholesky of the full Sigma, then for a pattern missing the set m the
+    Schur-complement identities (Sigma_oo)^-1 = W_oo - W_om (W_mm)^-1 W_mo and
+    log|Sigma_oo| = log|Sigma| + log|W_mm| with W = Sigma^-1: a k x k solve per
+    pattern instead of a p x p factorization when k answers are missing (the
+    usual case: scattered missing answers).  Patterns missing more than half the
+    variables are factorized directly.  ``index`` comes from :func:`pattern_index`.
+    """
+    p = len(sigma)
+    W, logdet = chol_inverse(sigma)
+    out = []
+    for obs, miss, ix_oo, ix_om, ix_mm in index:
+        k = len(miss)
+        if k == 0:
+            out.append((W, logdet))
+        elif k == 1:
+            w = W[miss[0], miss[0]]
+            if not w > 0:
+                raise np.linalg.LinAlgError("matrix is not positive definite")
+            Wom = W[ix_om]
+            out.append((W[ix_oo] - (Wom @ Wom.T) / w, logdet + np.log(w)))
+        elif 2 * k <= p:
+            Wmm_inv, logdet_wmm = chol_inverse(W[ix_mm])
+            Wom = W[ix_om]
+            out.append((W[ix_oo] - Wom @ Wmm_inv @ Wom.T, logdet + logdet_wmm))
+        else:
+            out.append(chol_inverse(sigma[ix_oo]))
+    return out
+
+
 class RAMModel:
     """The moment structure of a (multi-group) model and its ML discrepancy."""
 
@@ -130,6 +171,8 @@ class RAMModel:
                                 loc["value"][~f & (loc["kind"] == k)]) for k in (_A, _S, _M)}
             self.locations.append(loc)
         self._logdet_s = [self._sample_logdet(g) for g in groups]
+        self._pattern_index = [pattern_index(g.patterns, self.p) if g.patterns is not None else None
+                               for g in groups]
 
     def with_groups(self, groups: list[GroupData]) -> "RAMModel":
         """The same model on other samples of the same sizes (bootstrap and Monte Carlo draws).
@@ -140,6 +183,8 @@ class RAMModel:
         new = copy.copy(self)
         new.groups = list(groups)
         new._logdet_s = [self._sample_logdet(g) for g in new.groups]
+        new._pattern_index = [pattern_index(g.patterns, self.p) if g.patterns is not None else None
+                              for g in new.groups]
         return new
 
     # -- matrices ---------------------------------------------------------------
@@ -186,7 +231,7 @@ class RAMModel:
         sign, logdet = np.linalg.slogdet(g.cov)
         return logdet if sign > 0 else np.nan
 
-    def _group_f(self, sigma, mu, g: GroupData, logdet_s):
+    def _group_f(self, sigma, mu, g: GroupData, logdet_s, index=None):
         """Discrepancy of one group (complete data: the ML F; FIML: -2logL/n without constants)."""
         if g.patterns is None:
             W, logdet = chol_inverse(sigma)
@@ -196,8 +241,8 @@ class RAMModel:
                 f += d @ W @ d
             return f
         total = 0.0
-        for obs, n, mean, cov in g.patterns:
-            Wo, logdet = chol_inverse(sigma[np.ix_(obs, obs)])
+        index = index if index is not None else pattern_index(g.patterns, self.p)
+        for (obs, n, mean, cov), (Wo, logdet) in zip(g.patterns, pattern_inverses(sigma, index)):
             d = mean - mu[obs]
             total += n * (logdet + np.einsum("ij,ji->", cov, Wo) + d @ Wo @ d)
         return total / g.n
@@ -207,7 +252,8 @@ class RAMModel:
         try:
             for gi, g in enumerate(self.groups):
                 sigma, mu, *_ = self.moments(theta, gi)
-                f += self.weights[gi] * self._group_f(sigma, mu, g, self._logdet_s[gi])
+                f += self.weights[gi] * self._group_f(sigma, mu, g, self._logdet_s[gi],
+                                                      self._pattern_index[gi])
         except (np.linalg.LinAlgError, ValueError):
             return np.inf
         return f if np.isfinite(f) else np.inf
@@ -291,11 +337,12 @@ class RAMModel:
                 wd_full = np.zeros(p)
                 f = 0.0
                 T = np.zeros((len(idx), len(idx))) if fisher else None
-                for obs, n, mean, cov in g.patterns:
-                    Wo, logdet = chol_inverse(sigma[np.ix_(obs, obs)])
+                index = self._pattern_index[gi]
+                for (obs, n, mean, cov), (Wo, logdet), ix in zip(g.patterns,
+                                                                 pattern_inverses(sigma, index), index):
                     d = mean - mu[obs]
                     f += n * (logdet + np.einsum("ij,ji->", cov, Wo) + d @ Wo @ d)
-                    Gfull[np.ix_(obs, obs)] += n * (Wo - Wo @ (cov + np.outer(d, d)) @ Wo)
+                    Gfull[ix[2]] += n * (Wo - Wo @ (cov + np.outer(d, d)) @ Wo)
                     wd_full[obs] += n * (Wo @ d)
                     if fisher:
                         T += n * self._fisher_terms(X[:, obs], Y[:, obs], Z[:, obs], Wo)

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .engine import chol_inverse
+from .engine import chol_inverse, pattern_index, pattern_inverses
 
 __all__ = ["compute_fit_indices", "FIT_INDEX_NAMES", "saturated_fiml", "rmsea_ci"]
 
@@ -92,8 +92,8 @@ def fiml_loglik(groups, mu, sigma) -> float:
 
 def _pattern_loglik(patterns, mu, sigma) -> float:
     ll = 0.0
-    for obs, n, mean, cov in patterns:
-        W, logdet = chol_inverse(sigma[np.ix_(obs, obs)])
+    index = pattern_index(patterns, len(sigma))
+    for (obs, n, mean, cov), (W, logdet) in zip(patterns, pattern_inverses(sigma, index)):
         d = mean - mu[obs]
         ll += -0.5 * n * (len(obs) * _LOG2PI + logdet + np.einsum("ij,ji->", cov, W) + d @ W @ d)
     return ll
