@@ -17,19 +17,9 @@ from semopy.examples import holzinger39, political_democracy
 import edu40
 from edu40 import _fonts
 from edu40.plots import correlation_heatmap, factor_profile, gain_hist, likert_bars, paired_slope, path_diagram
+from _models import HS_MODEL, PD_MODEL
 
 THAI = "ภาวะผู้นำทางวิชาการ ที่มีประสิทธิผล การใช้อำนาจ ผ่าน ไม่ผ่าน น้ำหนักองค์ประกอบ"
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-PD_MODEL = """ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + y2 + y3 + y4
-dem65 =~ y5 + y6 + y7 + y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8"""
 _fits = {}
 
 

@@ -11,10 +11,10 @@ import edu40
 from edu40 import SEMDataError
 from edu40.audit import implied_n_range, standard_df
 from edu40.published import JEDAMAN_2020
+from _models import HS_MODEL
 
 REF = json.loads((Path(__file__).parent / "reference" / "sem_reference.json").read_text())
 HS = holzinger39.get_data()
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 
 
 # --- the audit must find what ../shared/EM40-model.md lists ---------------------------------

@@ -24,11 +24,11 @@ import edu40.bootstrap as bootmod
 from edu40 import PopulationModelError, ReplicationError
 from edu40._refit import make_refitter
 from edu40.bootstrap import _acceleration_from_influence, _interval, norm_inter
+from _models import HS_MODEL
 
 REF = json.loads((Path(__file__).parent / "reference" / "scale_reference.json").read_text())
 HS = holzinger39.get_data()
 PD = political_democracy.get_data()
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 PD_MODEL = """ind60 =~ x1 + x2 + x3
 dem60 =~ y1 + y2 + y3 + y4
 dem65 =~ y5 + y6 + y7 + y8

@@ -6,9 +6,9 @@ from semopy.examples import holzinger39
 
 import edu40
 from edu40 import ModelSpecError, ModelSyntaxError, SEMDataError
+from _models import HS_MODEL
 
 HS = holzinger39.get_data()
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 
 
 def test_model_naming_a_missing_column_says_which_and_suggests():

@@ -14,22 +14,12 @@ import pytest
 from semopy.examples import holzinger39, political_democracy
 
 import edu40
+from _models import HS_MODEL, PD_MODEL
 
 REF = json.loads((Path(__file__).parent / "reference" / "sem_reference.json").read_text())
 HS = holzinger39.get_data()
 PD = political_democracy.get_data()
 EM = pd.read_csv(Path(__file__).parents[1] / "data" / "sample" / "em40_survey.csv")
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-PD_MODEL = """ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + y2 + y3 + y4
-dem65 =~ y5 + y6 + y7 + y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8"""
 PD_DEFINED = (PD_MODEL.replace("dem60 ~ ind60", "dem60 ~ a*ind60")
               .replace("dem65 ~ ind60 + dem60", "dem65 ~ c*ind60 + b*dem60")
               + "\nindirect := a*b\ntotal := c + a*b")
