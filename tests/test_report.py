@@ -296,14 +296,10 @@ def test_cli_help_has_examples():
 @pytest.mark.skipif(not (shutil.which("libreoffice") or shutil.which("soffice")) or not shutil.which("pdftotext"),
                     reason="LibreOffice and poppler-utils are not installed")
 def test_docx_opens_in_libreoffice_with_thai_intact(tmp_path, report_th):
+    # no Thai font on the system path: the text must come out through the font embedded in the .docx
     path = report_th.to_docx(tmp_path / "report.docx")
-    fonts_dir = edu40._fonts.font_files()["Regular"].parent
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{fonts_dir}</dir>
-<cachedir>{tmp_path / "fc-cache"}</cachedir></fontconfig>""", encoding="utf-8")
     office = shutil.which("libreoffice") or shutil.which("soffice")
-    env = {"FONTCONFIG_FILE": str(conf), "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, env=env, timeout=300)
     pdf = tmp_path / "report.pdf"
@@ -312,6 +308,27 @@ def test_docx_opens_in_libreoffice_with_thai_intact(tmp_path, report_th):
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
         assert "Sarabun" in fonts
+
+
+def test_docx_embeds_the_thai_font(tmp_path, report_th):
+    import zipfile
+
+    from edu40.report.render import obfuscate_font
+
+    path = report_th.to_docx(tmp_path / "report.docx")
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        table = z.read("word/fontTable.xml").decode("utf-8")
+        rels = z.read("word/_rels/fontTable.xml.rels").decode("utf-8")
+        settings = z.read("word/settings.xml").decode("utf-8")
+        regular = z.read("word/fonts/font1.odttf")
+    assert {f"word/fonts/font{k}.odttf" for k in range(1, 5)} <= set(names)
+    assert 'w:name="Sarabun"' in table and "w:embedRegular" in table and "w:embedBold" in table
+    key = re.search(r'w:embedRegular[^>]*w:fontKey="(\{[^"]+\})"', table).group(1)
+    original = edu40._fonts.font_files()["Regular"].read_bytes()
+    assert regular != original and obfuscate_font(regular, key) == original     # ODTTF round trip
+    assert "fonts/font1.odttf" in rels
+    assert settings.index("w:embedTrueTypeFonts") > settings.index("w:zoom")
 
 
 # -- module hygiene --------------------------------------------------------------------------------

@@ -164,3 +164,13 @@ def test_bad_options():
         edu40.fit(HS_MODEL, HS, likelihood="amos")
     with pytest.raises(ValueError, match="not both"):
         edu40.fit(HS_MODEL, HS, cov=HS.cov(numeric_only=True), nobs=301)
+
+
+def test_warnings_speak_thai_and_english():
+    data = HS.copy()
+    data.loc[data.index[:3], "x2"] = np.nan
+    res = edu40.fit(HS_MODEL, data)
+    w = [w for w in res.warnings if w.kind == "rows excluded"][0]
+    assert "3 row(s) excluded" in w.text("en") and str(w) == w.text("en")
+    assert "ตัดออก 3 แถว" in w.text("th")
+    assert "ตัดออก 3 แถว" in res.summary(lang="th")

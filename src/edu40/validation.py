@@ -264,7 +264,7 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
         verdict = "partly supported"
     for w in cfa.warnings:
         if w.kind != "rows excluded":
-            notes.append(str(w))
+            notes.append(w.text(lang))
     return SurveyValidation(verdict=verdict, checks=checks, survey=survey, descriptives=desc,
                             reliability=rel, cfa=cfa, fit_table=cfa.fit_table(criteria, lang=lang),
                             validity=validity, htmt=htmt, loadings=loadings, invariance=inv,

@@ -399,7 +399,7 @@ def _key_results(survey, desc, rel, sem, sem_error, criteria, lang) -> list[Bloc
                                 lang)))
         return out
     for w in sem.warnings:
-        out.append(warning(str(w)))
+        out.append(warning(w.text(lang)))
     ft = sem.fit_table(criteria, lang)
     fi = sem.fit_indices
     failed = ", ".join(ft.loc[~ft["passed"], ft.columns[0]])

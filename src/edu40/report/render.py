@@ -477,7 +477,85 @@ def to_docx(obj, path, *, lang: str | None = None, title: str | None = None) -> 
             _docx_figure(doc, b, n_fig, lang)
     path = Path(path)
     doc.save(str(path))
+    embed_fonts(path)
     return path
+
+
+# -- embedding the Thai font in the .docx (ISO/IEC 29500-1, 17.8.1 font embedding) ------------------
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+_ODTTF = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+_EMBED = {"Regular": "embedRegular", "Bold": "embedBold", "Italic": "embedItalic",
+          "BoldItalic": "embedBoldItalic"}
+
+
+def obfuscate_font(data: bytes, font_key: str) -> bytes:
+    """ODTTF obfuscation: XOR the first 32 bytes with the font key's 16 bytes in reverse order.
+
+    The same operation undoes it.  ``font_key`` is a GUID such as
+    ``"{6E9C7A3B-...}"`` (ISO/IEC 29500-1, 17.8.1).
+    """
+    key = bytes.fromhex(font_key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(b ^ key[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def embed_fonts(path) -> None:
+    """Embed Sarabun (regular, bold, italic, bold italic) in a saved .docx.
+
+    Without it a reader whose computer lacks Sarabun — most, outside Thai
+    government offices — sees Thai as empty boxes.  Word and LibreOffice
+    read embedded TrueType fonts (``w:embedTrueTypeFonts``); the font keys are
+    derived from the font name, so the same report gives the same bytes.
+    """
+    import uuid
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    from .._fonts import FONT_FAMILY, font_files
+
+    try:
+        files = font_files()
+    except ImportError:   # no font package: the document still names the font
+        return
+    path = Path(path)
+    with zipfile.ZipFile(path) as zin:
+        parts = {name: zin.read(name) for name in zin.namelist()}
+    ET.register_namespace("w", _W)
+    ET.register_namespace("r", _R)
+    table = ET.fromstring(parts["word/fontTable.xml"])
+    font = next((f for f in table.findall(f"{{{_W}}}font") if f.get(f"{{{_W}}}name") == FONT_FAMILY), None)
+    if font is None:
+        font = ET.SubElement(table, f"{{{_W}}}font", {f"{{{_W}}}name": FONT_FAMILY})
+        ET.SubElement(font, f"{{{_W}}}charset", {f"{{{_W}}}val": "DE"})      # Thai
+        ET.SubElement(font, f"{{{_W}}}family", {f"{{{_W}}}val": "swiss"})
+        ET.SubElement(font, f"{{{_W}}}pitch", {f"{{{_W}}}val": "variable"})
+    rels = ET.Element("Relationships", xmlns="http://schemas.openxmlformats.org/package/2006/relationships")
+    for k, (style, tag) in enumerate(_EMBED.items(), start=1):
+        if style not in files:
+            continue
+        key = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"edu40:{FONT_FAMILY}:{style}")).upper() + "}"
+        name = f"fonts/font{k}.odttf"
+        parts[f"word/{name}"] = obfuscate_font(files[style].read_bytes(), key)
+        ET.SubElement(rels, "Relationship", Id=f"rIdFont{k}", Type=_FONT_REL, Target=name)
+        ET.SubElement(font, f"{{{_W}}}{tag}", {f"{{{_R}}}id": f"rIdFont{k}", f"{{{_W}}}fontKey": key})
+    parts["word/fontTable.xml"] = ET.tostring(table, xml_declaration=True, encoding="UTF-8")
+    parts["word/_rels/fontTable.xml.rels"] = ET.tostring(rels, xml_declaration=True, encoding="UTF-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="odttf"' not in types:
+        types = types.replace("<Default ", f'<Default Extension="odttf" ContentType="{_ODTTF}"/><Default ', 1)
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+    settings = parts["word/settings.xml"].decode("utf-8")
+    if "embedTrueTypeFonts" not in settings:
+        # the schema orders it after w:zoom (and before w:proofState); Word rejects other orders
+        zoom = re.search(r"<w:zoom\b[^>]*/>", settings)
+        at = zoom.end() if zoom else settings.index(">", settings.index("<w:settings")) + 1
+        settings = settings[:at] + "<w:embedTrueTypeFonts/>" + settings[at:]
+    parts["word/settings.xml"] = settings.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
 
 
 # ---------------------------------------------------------------------------

@@ -316,7 +316,7 @@ class SEMResult(Reportable):
         lines = []
         if self.warnings:
             lines.append("คำเตือน:" if th else "Warnings:")
-            lines += [f"  ! {w}" for w in self.warnings]
+            lines += [f"  ! {w.text(lang)}" for w in self.warnings]
         lines.append(("แบบจำลอง" if th else "Model") +
                      f": {len(self._spec.ov)} observed, {len(self._spec.lv)} latent variables; "
                      f"N = {int(fi['nobs'])}; {self.estimator} ({self.likelihood}"
@@ -372,7 +372,7 @@ class SEMResult(Reportable):
         title = (pick("แบบจำลองสมการโครงสร้าง (SEM)", "Structural equation model (SEM)", lang) if structural
                  else pick("การวิเคราะห์องค์ประกอบเชิงยืนยัน (CFA)", "Confirmatory factor analysis (CFA)", lang))
         blocks = [heading(title)]
-        blocks += [warning(str(w)) for w in self.warnings]
+        blocks += [warning(w.text(lang)) for w in self.warnings]
         fi = self.fit_indices
         ft = self.fit_table(criteria, lang)
         n_pass, n_all = int(ft["passed"].sum()), len(ft)
