@@ -192,7 +192,8 @@ class ValidationReport(Reportable):
         blocks.append(table(_headers(self.counts(lang), lang), pick("ปัญหาที่พบ", "Problems found", lang)))
         shown = self.problems[self.problems["severity"] != "info"].head(max_rows)
         if len(shown):
-            detail = shown.assign(problem=[PROBLEM_TEXT.get(k, (k, k))[lang == "th"] for k in shown["problem"]])
+            detail = shown.assign(problem=[PROBLEM_TEXT.get(k, (k, k))[lang == "th"] for k in shown["problem"]],
+                                  action=[action_text(a, lang) for a in shown["action"]])
             detail = detail[["row", "respondent", "column", "value", "problem", "action"]]
             n_all = int((self.problems["severity"] != "info").sum())
             blocks.append(table(_headers(detail, lang),
