@@ -154,7 +154,6 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
     if group not in frame.columns:
         raise SEMDataError(f"group column {group!r} is not in the data; columns are {list(frame.columns)[:15]}")
     parsed = parse_model(model)
-    observed = {t.rhs for t in parsed.terms if t.op == "=~"}
     observed = [v for v in dict.fromkeys(t.rhs for t in parsed.terms if t.op == "=~") if v in frame.columns]
     usable = frame[observed + [group]].dropna() if missing == "listwise" else frame[frame[group].notna()]
     sizes = usable[group].value_counts(sort=False)

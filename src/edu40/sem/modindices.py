@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .standardize import exo_free_information
+from .standardize import exo_free_information, standardize
 
 __all__ = ["modification_indices"]
 
@@ -123,33 +123,12 @@ def modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
 
 
 def _standardize_epc(model, theta, frame):
-    pos = {v: i for i, v in enumerate(model.spec.variables)}
+    """sepc.all: the EPC standardized by the std.all rules of :func:`standardize`."""
+    out = standardize(model, theta, frame, frame["epc"].to_numpy(float))
     # covariates fixed at their sample moments have no residual variance to standardize by (lavaan: NA)
-    exo = set(model.spec.roles["ov.x"]) if model.spec.table["exo"].any() else set()
-    out = np.full(len(frame), np.nan)
-    cache = {}
-    for k, r in enumerate(frame.itertuples()):
-        if r.group not in cache:
-            A, S, m = model.matrices(theta, r.group)
-            S_all, _ = model.all_moments(theta, r.group)
-            cache[r.group] = (np.sqrt(np.clip(np.diag(S_all), 0, None)), S)
-        sd, S = cache[r.group]
-        e = r.epc
-        if not np.isfinite(e):
-            continue
-        if r.op == "=~":
-            out[k] = e * sd[pos[r.lhs]] / sd[pos[r.rhs]]
-        elif r.op == "~":
-            out[k] = e * sd[pos[r.rhs]] / sd[pos[r.lhs]]
-        elif r.op == "~~":
-            i, j = pos[r.lhs], pos[r.rhs]
-            if i == j:
-                out[k] = e / sd[i] ** 2
-            elif r.lhs in exo or r.rhs in exo:
-                out[k] = np.nan
-            else:
-                denom = S[i, i] * S[j, j]
-                out[k] = np.sign(e) * abs(e) / np.sqrt(denom) if denom > 0 else np.nan
-        elif r.op == "~1":
-            out[k] = e / sd[pos[r.lhs]]
+    if model.spec.table["exo"].any():
+        exo = set(model.spec.roles["ov.x"])
+        cov_of_exo = ((frame["op"] == "~~") & (frame["lhs"] != frame["rhs"])
+                      & (frame["lhs"].isin(exo) | frame["rhs"].isin(exo))).to_numpy()
+        out[cov_of_exo] = np.nan
     return out

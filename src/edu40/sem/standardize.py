@@ -22,15 +22,14 @@ __all__ = ["standardize", "r_squared", "moment_jacobian"]
 def _index(model, table):
     """Positions of each row's variables, computed once per table."""
     pos = {v: i for i, v in enumerate(model.spec.variables)}
-    key = id(table)
     cache = getattr(model, "_std_index", None)
-    if cache is not None and cache[0] == key and cache[1] == len(table):
-        return cache[2]
+    if cache is not None and cache[0] is table:   # the object itself: an id() can be reused
+        return cache[1]
     op = table["op"].to_numpy()
     lhs = np.array([pos.get(v, -1) for v in table["lhs"]])
     rhs = np.array([pos.get(v, -1) for v in table["rhs"]])
     idx = {"op": op, "lhs": lhs, "rhs": rhs, "group": table["group"].to_numpy()}
-    model._std_index = (key, len(table), idx)
+    model._std_index = (table, idx)
     return idx
 
 
