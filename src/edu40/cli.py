@@ -28,7 +28,7 @@ EPILOG = """examples:
 
 Run "edu40 COMMAND --help" for the options of a command.
 
-The sample files in data/sample/ are synthetic (python -m edu40.datasets data/sample regenerates them)."""
+The sample files in data/sample/ are synthetic (python -m edu40.io.datasets data/sample regenerates them)."""
 
 
 def _add_loader_options(p: argparse.ArgumentParser) -> None:
@@ -43,8 +43,8 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args):
-    from .instrument import EM40, Instrument
-    from .loader import load_survey
+    from .io.instrument import EM40, Instrument
+    from .io.loader import load_survey
 
     instrument = Instrument.from_file(args.instrument) if args.instrument else EM40
     return load_survey(args.file, instrument, id_column=args.id_column,
@@ -56,7 +56,7 @@ def cmd_validate(args) -> int:
     if args.loader_only:
         print(survey.validation.summary(lang=args.lang, max_rows=args.max_rows))
         return 0 if survey.validation.ok else 1
-    from .validation import validate
+    from .studies.validation import validate
 
     result = validate(survey, group=args.group, criteria=args.criteria,
                       allow_missing_items=args.allow_missing_items, lang=args.lang)
@@ -65,8 +65,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_replicate(args) -> int:
-    from .instrument import EM40, Instrument
-    from .replication import replicate
+    from .io.instrument import EM40, Instrument
+    from .studies.replication import replicate
 
     instrument = Instrument.from_file(args.instrument) if args.instrument else EM40
     report = replicate(args.file, instrument=instrument, missing=args.missing)
@@ -117,12 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="missing answers: listwise deletion (default, as AMOS) or FIML")
     r.add_argument("--lang", choices=["th", "en"], default="en", help="language (default: en)")
     r.set_defaults(func=cmd_replicate)
-    _register_prepost(sub)   # issue 6
-    _register_report(sub)    # issue 7
+    _register_prepost(sub)
+    _register_report(sub)
     return parser
 
 
-# --- pre/post training comparison (issue 6) --------------------------------
+# --- pre/post training comparison ----------------------------------------
 PREPOST_EPILOG = """column specifications (--pre, --post, --satisfaction, --process):
   a column name           one column holding the total score, e.g. --pre pre_total
   a pattern               0/1 item columns, e.g. --pre 'pre_K*'  (quote it for the shell)
@@ -139,7 +139,7 @@ examples:
 Participants who cannot be paired (an id in one file only, a blank pre or post answer) are listed
 and excluded; a score above the full score, a negative score or a value other than 0/1 in an item
 column stops with an error naming the participant, the column and the value (exit status 2).
-The sample file is synthetic (python -m edu40.datasets data/sample regenerates it)."""
+The sample file is synthetic (python -m edu40.io.datasets data/sample regenerates it)."""
 
 
 def _criterion(text: str) -> tuple[float, float]:
@@ -153,8 +153,8 @@ def _criterion(text: str) -> tuple[float, float]:
 def cmd_prepost(args) -> int:
     from pathlib import Path
 
-    from ._inputs import StatsInputError
-    from .prepost import prepost
+    from .stats._inputs import StatsInputError
+    from .studies.prepost import prepost
 
     try:
         report = prepost(args.file, args.pre, args.post, id=args.id, post_data=args.post_file,
@@ -206,7 +206,7 @@ def _register_prepost(sub) -> None:
     p.set_defaults(func=cmd_prepost)
 
 
-# --- report (issue 7) ----------------------------------------------------------
+# --- report ----------------------------------------------------------------
 REPORT_FORMATS = (".html", ".htm", ".docx", ".xlsx", ".md")
 REPORT_EPILOG = """examples:
   edu40 report data/sample/em40_survey.csv -o report.html
@@ -255,7 +255,7 @@ def _register_report(sub) -> None:
 def cmd_report(args) -> int:
     from pathlib import Path
 
-    from ._inputs import StatsInputError
+    from .stats._inputs import StatsInputError
     from .report import save, survey_report
 
     out = Path(args.output)
@@ -298,8 +298,8 @@ def cmd_report(args) -> int:
 
 
 def main(argv=None) -> int:
-    from .loader import SurveyInputError
-    from .instrument import CodebookError
+    from .io.loader import SurveyInputError
+    from .io.instrument import CodebookError
     from .sem import ModelSpecError, ModelSyntaxError, SEMDataError
 
     parser = build_parser()

@@ -3,9 +3,9 @@
 Design
 ------
 Result objects describe themselves once, as a list of blocks
-(:mod:`edu40._blocks`: headings, text, warnings, tables, figures; essentials
-first).  :mod:`edu40.report.render` turns blocks into each format, and the
-:class:`~edu40._blocks.Reportable` mixin gives every result object
+(:mod:`edu40.core.blocks`: headings, text, warnings, tables, figures; essentials
+first).  :mod:`edu40.core.render` turns blocks into each format, and the
+:class:`~edu40.core.reportable.Reportable` mixin gives every result object
 ``to_html``, ``to_docx``, ``to_excel``, ``to_markdown`` and ``_repr_html_``.
 The functions here take a result object, a list of blocks, or a list mixing
 both, so several results go into one document::
@@ -15,7 +15,7 @@ both, so several results go into one document::
 :func:`survey_report` runs the whole analysis of a survey file
 (``edu40 report FILE -o OUT.html`` on the command line).
 """
-from .render import to_html, to_docx, to_excel, to_markdown, html_fragment
+from ..core.render import to_html, to_docx, to_excel, to_markdown, html_fragment
 from .pipeline import survey_report, SurveyReport, model_for
 
 __all__ = ["to_html", "to_docx", "to_excel", "to_markdown", "html_fragment", "survey_report", "SurveyReport",

@@ -17,22 +17,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._blocks import Block, Reportable, figure, figure_of, heading, table, text, warning
-from .._i18n import check_language, pick
-from .._inputs import StatsInputError
-from .._results import relabel
+from ..core.blocks import Block, figure, figure_of, heading, table, text, warning
+from ..core.reportable import Reportable
+from ..core.i18n import check_language, pick
+from ..stats._inputs import StatsInputError
+from ..core.results import relabel
 from .._version import __version__
-from ..anova import anova
-from ..correlation import correlations
-from ..descriptives import describe
-from ..instrument import EM40, Instrument
-from ..loader import Survey, load_survey
-from ..reliability import item_analysis, reliability
+from ..stats.anova import anova
+from ..stats.correlation import correlations
+from ..stats.descriptives import describe
+from ..io.instrument import EM40, Instrument
+from ..io.loader import Survey, load_survey
+from ..stats.reliability import item_analysis, reliability
 from ..sem import SEMResult, fit
 from ..sem.data import SEMDataError
 from ..sem.spec import ModelSpecError
 from ..sem.syntax import ModelSyntaxError
-from ..ttests import ttest
+from ..stats.ttests import ttest
 
 __all__ = ["survey_report", "SurveyReport", "model_for"]
 
@@ -134,7 +135,7 @@ class SurveyReport(Reportable):
 
 def _is_sample(survey: Survey) -> bool:
     """True if this is the synthetic sample shipped with edu40 (same name and same answers)."""
-    from .. import datasets
+    from ..io import datasets
     if survey.validation.source != Path(datasets.SURVEY_PATH).name:
         return False
     try:

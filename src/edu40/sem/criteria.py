@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._i18n import check_language
+from ..core.i18n import check_language
 
 __all__ = ["CRITERIA", "fit_table"]
 

@@ -195,3 +195,17 @@ def prepare_cov(cov, ov: list, nobs, *, mean=None, sds=None, likelihood="normal"
               if m is not None else np.zeros(len(ov)))
         groups.append(GroupData(lab, n, c, mu, None, None))
     return Preparation(groups, sum(g.n for g in groups), sum(g.n for g in groups), [], None)
+
+
+def fill_exogenous(spec, prep):
+    """fixed.x: exogenous covariates keep their sample (co)variances and means."""
+    t = spec.table
+    if not t["exo"].any():
+        return
+    pos = {v: i for i, v in enumerate(spec.ov)}
+    for i, row in t[t["exo"]].iterrows():
+        g = prep.groups[row["group"]]
+        if row["op"] == "~~":
+            t.at[i, "value"] = g.cov[pos[row["lhs"]], pos[row["rhs"]]]
+        elif row["op"] == "~1":
+            t.at[i, "value"] = g.mean[pos[row["lhs"]]]

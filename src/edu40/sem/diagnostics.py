@@ -35,7 +35,7 @@ class SEMWarning:
     advice_th: str = ""
 
     def text(self, lang: str | None = None) -> str:
-        from .._i18n import check_language
+        from ..core.i18n import check_language
 
         where = f" [{self.parameter}]" if self.parameter else ""
         if check_language(lang) == "th" and self.message_th:

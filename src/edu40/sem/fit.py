@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .data import SEMDataError, prepare_cov, prepare_data
+from .data import SEMDataError, fill_exogenous, prepare_cov, prepare_data
 from .engine import RAMModel
 from .indices import compute_fit_indices
 from .result import SEMResult
@@ -109,7 +109,7 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         prep = prepare_cov(cov, spec.ov, nobs, mean=mean, sds=sds, likelihood=likelihood)
         if ms and mean is None:
             raise ValueError("a mean structure needs mean= (the sample means) with cov=")
-    _fill_exogenous(spec, prep)
+    fill_exogenous(spec, prep)
     npar = spec.n_free
     G = len(prep.groups)
     p = len(spec.ov)
@@ -137,20 +137,6 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
                      rows_read=prep.rows_read, group=group, _spec=spec, _model=ram,
                      _theta=outcome.theta, _vcov=vcov, _moments=moments_used, _prep=prep,
                      _singular_information=singular)
-
-
-def _fill_exogenous(spec, prep):
-    """fixed.x: exogenous covariates keep their sample (co)variances and means."""
-    t = spec.table
-    if not t["exo"].any():
-        return
-    pos = {v: i for i, v in enumerate(spec.ov)}
-    for i, row in t[t["exo"]].iterrows():
-        g = prep.groups[row["group"]]
-        if row["op"] == "~~":
-            t.at[i, "value"] = g.cov[pos[row["lhs"]], pos[row["rhs"]]]
-        elif row["op"] == "~1":
-            t.at[i, "value"] = g.mean[pos[row["lhs"]]]
 
 
 def _vcov(ram, theta, prep, likelihood, fiml, spec):

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._blocks import Reportable, figure, heading, table, text, warning
-from .._i18n import check_language, pick
+from ..core.blocks import figure, heading, table, text, warning
+from ..core.reportable import Reportable
+from ..core.i18n import check_language, pick
 from .criteria import fit_table
 from .indices import vech_weight
 from .modindices import modification_indices
@@ -255,7 +256,7 @@ class SEMResult(Reportable):
                   bollen_stine=None, standardized: bool = True, r2: bool = True,
                   fit_measures=True):
         """Bootstrap SEs and CIs of estimates, defined effects, std.all, R² and fit indices,
-        with the Bollen–Stine p-value; parallel (joblib) or on Dask.  See :func:`edu40.bootstrap.bootstrap`.
+        with the Bollen–Stine p-value; parallel (joblib) or on Dask.  See :func:`edu40.sem.bootstrap.bootstrap`.
 
         Examples
         --------
@@ -267,8 +268,8 @@ class SEMResult(Reportable):
         >>> boot.n_ok
         100
         """
-        # The bootstrap is a later pipeline stage (edu40.bootstrap); imported on use.
-        from ..bootstrap import bootstrap
+        # The bootstrap is a later pipeline stage (edu40.sem.bootstrap); imported on use.
+        from .bootstrap import bootstrap
         return bootstrap(self, n, ci=ci, level=level, seed=seed, n_jobs=n_jobs, backend=backend,
                          client=client, progress=progress, bollen_stine=bollen_stine,
                          standardized=standardized, r2=r2, fit_measures=fit_measures)
@@ -353,7 +354,7 @@ class SEMResult(Reportable):
                 f"warnings={len(self.warnings)})")
 
     def _repr_html_(self) -> str:
-        from ..report.render import html_fragment
+        from ..core.render import html_fragment
         return html_fragment(self.report_blocks(figures=False))
 
     # -- report ---------------------------------------------------------------------
@@ -402,7 +403,7 @@ class SEMResult(Reportable):
                 labels = {f: instrument.label(f, lang) for f in self._spec.lv if f in instrument.factor_codes}
 
             def draw():
-                from ..plots import path_diagram
+                from .diagram import path_diagram
                 return path_diagram(self, lang=lang, labels=labels)
             blocks.append(figure(draw, pick("แผนภาพเส้นทางของแบบจำลอง (ค่ามาตรฐาน)",
                                             "Path diagram (standardized estimates)", lang)))

@@ -1,0 +1,333 @@
+"""A loaded survey and its validation report: what came in, what was wrong, what was done.
+
+:class:`Survey` holds the numeric answers and the respondents' other columns;
+:class:`ValidationReport` lists every problem with the row as the file shows
+it (header = row 1; SPSS: case number), the column, the value and the action
+taken.  :func:`edu40.load_survey` (:mod:`edu40.io.loader`) makes both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..core.blocks import heading, table, text, warning
+from ..core.reportable import Reportable
+from ..core.i18n import check_language, pick
+from .instrument import Instrument
+from .scales import LikertScale
+
+__all__ = ["Survey", "ValidationReport", "SurveyInputError"]
+
+_ID_NAMES = ["respondent_id", "respondent", "participant_id", "id", "รหัส", "รหัสผู้ตอบ", "เลขที่", "no", "case"]
+_FORM_META = ["timestamp", "ประทับเวลา", "email address", "ที่อยู่อีเมล", "อีเมล", "email", "score", "คะแนน"]
+_PROBLEM_COLUMNS = ["row", "respondent", "column", "item", "value", "problem", "severity", "action"]
+
+# What each kind of problem means, for the summary (en, th).
+PROBLEM_TEXT = {
+    "out_of_range": ("value outside the scale", "ค่าอยู่นอกช่วงมาตรวัด"),
+    "unparseable": ("answer that cannot be read as a scale point", "คำตอบที่อ่านเป็นค่ามาตรวัดไม่ได้"),
+    "missing": ("missing answers", "ไม่ได้ตอบ"),
+    "user_missing": ("SPSS user-missing code", "รหัสค่าสูญหายของ SPSS"),
+    "duplicate_id": ("duplicate respondent id", "รหัสผู้ตอบซ้ำ"),
+    "straight_lining": ("same answer to every item", "ตอบค่าเดียวกันทุกข้อ"),
+    "empty_row": ("row with no item answered", "แถวที่ไม่มีคำตอบ"),
+    "absent_item": ("instrument item not in the file", "ข้อคำถามที่ไม่พบในไฟล์"),
+    "unknown_column": ("column that is not an item", "คอลัมน์ที่ไม่ใช่ข้อคำถาม"),
+    "reverse_recoded": ("reverse-keyed item recoded", "กลับค่าข้อคำถามเชิงลบ"),
+    "value_labels": ("recoded by SPSS value labels", "แปลงค่าตาม value labels ของ SPSS"),
+}
+
+
+class SurveyInputError(ValueError):
+    """A survey file with invalid answers; ``.report`` holds every problem found."""
+
+    def __init__(self, message: str, report: "ValidationReport | None" = None):
+        super().__init__(message)
+        self.report = report
+
+
+# Report headers of the validation tables (th, en).
+_REPORT_HEADERS = {
+    "problem": ("ปัญหา", "Problem"), "description": ("คำอธิบาย", "Description"),
+    "severity": ("ระดับ", "Severity"), "entries": ("จำนวนรายการ", "Entries"),
+    "row": ("แถว", "Row"), "respondent": ("ผู้ตอบ", "Respondent"), "column": ("คอลัมน์", "Column"),
+    "item": ("ข้อ", "Item"), "value": ("ค่า", "Value"), "action": ("การดำเนินการ", "Action"),
+    "n_missing": ("ไม่ตอบ", "Missing"), "pct_missing": ("ร้อยละที่ไม่ตอบ", "Percent missing"),
+    "matched_by": ("วิธีจับคู่", "Matched by"),
+}
+
+
+def _headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    k = 0 if lang == "th" else 1
+    return frame.rename(columns={c: _REPORT_HEADERS[c][k] for c in frame.columns if c in _REPORT_HEADERS})
+
+
+@dataclass(frozen=True, eq=False)
+class ValidationReport(Reportable):
+    """What was read, what was kept, and every problem with its place in the file.
+
+    Attributes
+    ----------
+    source : str
+        File name (or ``"<DataFrame>"``).
+    file_format : str
+        ``csv``, ``excel``, ``spss`` or ``dataframe``; ``encoding`` for text files.
+    rows_read, rows_kept : int
+        Data rows in the file, and rows in ``Survey.data``.
+    problems : DataFrame
+        One row per problem: ``row`` (as the file shows it: header = row 1;
+        SPSS: case number), ``respondent``, ``column``, ``item``, ``value``,
+        ``problem`` (a key of :data:`PROBLEM_TEXT`), ``severity``
+        (``error`` / ``warning`` / ``info``) and ``action`` (what was done).
+    column_map : DataFrame
+        How each file column was matched to an item (``code``, ``mapping``,
+        ``text``, ``fuzzy text``) or why it was not.
+    missing_by_item : DataFrame
+        Missing answers per item among the kept rows.
+    """
+
+    source: str
+    file_format: str
+    encoding: str | None
+    rows_read: int
+    rows_kept: int
+    n_items: int
+    n_items_found: int
+    problems: pd.DataFrame = field(repr=False)
+    column_map: pd.DataFrame = field(repr=False)
+    missing_by_item: pd.DataFrame = field(repr=False)
+    row_label: str = "row"
+
+    @property
+    def rows_excluded(self) -> int:
+        return self.rows_read - self.rows_kept
+
+    @property
+    def n_errors(self) -> int:
+        return int((self.problems["severity"] == "error").sum())
+
+    @property
+    def ok(self) -> bool:
+        """True when no answer was invalid (warnings may remain)."""
+        return self.n_errors == 0
+
+    def counts(self, lang: str | None = None) -> pd.DataFrame:
+        """Number of report entries and of affected cells per kind of problem."""
+        lang = check_language(lang)
+        p = self.problems
+        if p.empty:
+            return pd.DataFrame(columns=["problem", "description", "severity", "entries"])
+        g = p.groupby(["problem", "severity"], sort=False).size().reset_index(name="entries")
+        g.insert(1, "description", [PROBLEM_TEXT.get(k, (k, k))[lang == "th"] for k in g["problem"]])
+        return g
+
+    def to_frame(self) -> pd.DataFrame:
+        """The problems table (a copy)."""
+        return self.problems.copy()
+
+    def summary(self, lang: str | None = None, max_rows: int = 10) -> str:
+        """A readable account: rows read and kept, items found, problems."""
+        lang = check_language(lang)
+        th = lang == "th"
+        lines = [
+            (f"ไฟล์ {self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")")
+            if th else
+            (f"File {self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")"),
+            (f"อ่าน {self.rows_read} แถว, เก็บไว้ {self.rows_kept} แถว, ตัดออก {self.rows_excluded} แถว"
+             if th else f"Rows read {self.rows_read}, kept {self.rows_kept}, excluded {self.rows_excluded}"),
+            (f"พบข้อคำถาม {self.n_items_found} จาก {self.n_items} ข้อ" if th
+             else f"Items found {self.n_items_found} of {self.n_items}"),
+        ]
+        if self.problems.empty:
+            lines.append("ไม่พบปัญหา" if th else "No problems found.")
+            return "\n".join(lines)
+        lines.append("ปัญหาที่พบ:" if th else "Problems:")
+        severity_th = {"error": "ผิดพลาด", "warning": "เตือน", "info": "ข้อมูล"}
+        for r in self.counts(lang).itertuples():
+            sev = severity_th.get(r.severity, r.severity) if th else r.severity
+            lines.append(f"  {sev:<7} {r.entries:>5}  {r.description}")
+        shown = self.problems[self.problems["severity"] != "info"].head(max_rows)
+        if len(shown):
+            lines.append("รายการแรก:" if th else "First entries:")
+            for r in shown.itertuples():
+                lines.append("  " + _describe_problem(r, self.row_label, lang))
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def report_blocks(self, lang: str | None = None, max_rows: int = 20) -> list:
+        """Verdict and counts first, then the first problem entries and missing answers per item."""
+        lang = check_language(lang)
+        src = f"{self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")"
+        blocks = [heading(pick(f"การตรวจสอบข้อมูล: {self.source}", f"Data validation: {self.source}", lang))]
+        if not self.ok:
+            blocks.append(warning(pick(
+                f"พบคำตอบที่ไม่ถูกต้อง {self.n_errors} รายการ (ตั้งเป็นค่าสูญหายและบันทึกไว้ทุกรายการ)",
+                f"{self.n_errors} invalid answer(s) (set missing, each one recorded below)", lang)))
+        if self.rows_excluded:
+            blocks.append(warning(pick(f"ตัดออก {self.rows_excluded} แถว (เหตุผลอยู่ในตารางรายการปัญหา)",
+                                       f"{self.rows_excluded} row(s) excluded (the reasons are listed below)",
+                                       lang)))
+        verdict = (pick("คำตอบถูกต้องทุกข้อ", "All answers valid", lang) if self.ok
+                   else pick("มีคำตอบที่ไม่ถูกต้อง", "Invalid answers found", lang))
+        blocks.append(text(pick(
+            f"{verdict} — ไฟล์ {src}: อ่าน {self.rows_read} แถว, เก็บไว้ {self.rows_kept} แถว, "
+            f"ตัดออก {self.rows_excluded} แถว; พบข้อคำถาม {self.n_items_found} จาก {self.n_items} ข้อ",
+            f"{verdict} — file {src}: rows read {self.rows_read}, kept {self.rows_kept}, "
+            f"excluded {self.rows_excluded}; items found {self.n_items_found} of {self.n_items}", lang)))
+        if self.problems.empty:
+            blocks.append(text(pick("ไม่พบปัญหา", "No problems found.", lang)))
+            return blocks
+        blocks.append(table(_headers(self.counts(lang), lang), pick("ปัญหาที่พบ", "Problems found", lang)))
+        shown = self.problems[self.problems["severity"] != "info"].head(max_rows)
+        if len(shown):
+            detail = shown.assign(problem=[PROBLEM_TEXT.get(k, (k, k))[lang == "th"] for k in shown["problem"]],
+                                  action=[action_text(a, lang) for a in shown["action"]])
+            detail = detail[["row", "respondent", "column", "value", "problem", "action"]]
+            n_all = int((self.problems["severity"] != "info").sum())
+            blocks.append(table(_headers(detail, lang),
+                                pick(f"รายการปัญหา {len(shown)} รายการแรก", f"First {len(shown)} entries", lang),
+                                note=pick(f"ทั้งหมด {n_all} รายการ; ดูทั้งหมดได้ที่ survey.validation.problems",
+                                          f"{n_all} entries in all; survey.validation.problems lists every one",
+                                          lang)))
+        missing = self.missing_by_item[self.missing_by_item["n_missing"] > 0]
+        if len(missing):
+            blocks.append(table(_headers(missing, lang),
+                                pick("ข้อที่มีผู้ไม่ตอบ", "Items with missing answers", lang)))
+        return blocks
+
+    def _repr_html_(self) -> str:
+        from ..core.render import html_fragment
+        return html_fragment(self.report_blocks())
+
+
+_WORDS = {"en": {"row": "row", "case": "case", "index": "index", "column": "column",
+                 "respondent": "respondent", "value": "value"},
+          "th": {"row": "แถว", "case": "รายที่", "index": "ดัชนี", "column": "คอลัมน์",
+                 "respondent": "ผู้ตอบ", "value": "ค่า"}}
+
+
+# Thai wording of the actions recorded in English in the problems table.
+_ACTION_TH = [
+    (r"^kept; same answer to all (\d+) answered items$", r"เก็บไว้; ตอบค่าเดียวกันทั้ง \1 ข้อที่ตอบ"),
+    (r"^kept; (\d+) item\(s\) unanswered$", r"เก็บไว้; ไม่ได้ตอบ \1 ข้อ"),
+    (r"^excluded \(no item answered\)$", "ตัดออก (ไม่ได้ตอบข้อใดเลย)"),
+    (r"^kept; check for a double submission$", "เก็บไว้; โปรดตรวจสอบการส่งซ้ำ"),
+    (r"^excluded \(a later copy of an id already kept\)$", "ตัดออก (ส่งซ้ำ เก็บรายการแรกไว้)"),
+    (r"^set to missing(.*)$", r"กำหนดเป็นค่าสูญหาย\1"),
+    (r"^rejected(.*)$", r"ไม่รับค่านี้\1"),
+    (r"^not in the file; analyses needing it will say so$", "ไม่พบในไฟล์; การวิเคราะห์ที่ต้องใช้จะแจ้งให้ทราบ"),
+    (r"^kept as-is \((.*)\)$", r"เก็บไว้ตามเดิม (\1)"),
+    (r"^treated as missing \(SPSS user-missing code\)$", "ถือเป็นค่าสูญหาย (รหัสค่าสูญหายของ SPSS)"),
+    (r"^(\d+) answers recoded as (.*)$", r"กลับค่าคำตอบ \1 รายการเป็น \2"),
+    (r"\(scale is (\d+)-(\d+)\)", r"(มาตรวัด \1-\2)"),
+]
+
+
+def action_text(action: str, lang: str = "en") -> str:
+    """The recorded action in Thai or English."""
+    if lang != "th":
+        return action
+    for pattern, repl in _ACTION_TH:
+        action = re.sub(pattern, repl, action)
+    return action
+
+
+def _describe_problem(r, row_label: str = "row", lang: str = "en") -> str:
+    w = _WORDS[lang]
+    where = [] if pd.isna(r.row) else [f"{w[row_label]} {int(r.row)}"]
+    if r.column:
+        where.append(f"{w['column']} '{r.column}'")
+    if r.respondent not in ("", None) and not pd.isna(r.respondent):
+        where.append(f"{w['respondent']} {r.respondent}")
+    value = "" if r.value in ("", None) else f": {w['value']} {r.value!r}"
+    text = PROBLEM_TEXT.get(r.problem, (r.problem, r.problem))[lang == "th"]
+    return f"{', '.join(where)}{value} — {text}; {action_text(r.action, lang)}"
+
+
+@dataclass(frozen=True, eq=False)
+class Survey(Reportable):
+    """Survey responses matched to an instrument, with their validation report.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Item responses (float, NaN = missing; reverse-keyed items already
+        recoded) followed by the file's other columns (demographics ...).
+    instrument : Instrument
+    scale : LikertScale
+    validation : ValidationReport
+    id_column : str or None
+        Column holding respondent ids, if any.
+    """
+
+    data: pd.DataFrame = field(repr=False)
+    instrument: Instrument
+    scale: LikertScale
+    validation: ValidationReport = field(repr=False)
+    id_column: str | None = None
+
+    @property
+    def item_columns(self) -> list[str]:
+        """Instrument items present in the data, in instrument order."""
+        return [c for c in self.instrument.item_codes if c in self.data.columns]
+
+    @property
+    def items(self) -> pd.DataFrame:
+        """The item responses only."""
+        return self.data[self.item_columns]
+
+    @property
+    def other_columns(self) -> list[str]:
+        items = set(self.item_columns)
+        return [c for c in self.data.columns if c not in items]
+
+    def factor_scores(self) -> pd.DataFrame:
+        """Mean of each factor's answered items per respondent (the usual Thai factor score).
+
+        A respondent's factor score uses the items they answered; a factor
+        with no answered item is NaN.
+        """
+        out = {}
+        for fac in self.instrument.factor_codes:
+            cols = [c for c in self.instrument.items_of(fac) if c in self.data.columns]
+            if cols:
+                out[fac] = self.data[cols].mean(axis=1, skipna=True)
+        return pd.DataFrame(out, index=self.data.index)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        v = self.validation
+        return (f"Survey({v.source!r}: {len(self)} respondents, {len(self.item_columns)} of "
+                f"{len(self.instrument)} {self.instrument.name} items, {len(self.other_columns)} other "
+                f"columns; {v.n_errors} errors, {len(v.problems)} report entries)")
+
+    def summary(self, lang: str | None = None) -> str:
+        """What the survey holds, then its validation summary."""
+        blocks = self.report_blocks(lang)
+        return blocks[1].content + "\n" + self.validation.summary(lang)
+
+    def report_blocks(self, lang: str | None = None) -> list:
+        """What the survey holds, then its validation report."""
+        lang = check_language(lang)
+        v = self.validation
+        blocks = [heading(pick(f"ข้อมูลแบบสอบถาม: {v.source}", f"Survey: {v.source}", lang), 1),
+                  text(pick(f"ผู้ตอบ {len(self)} คน; ข้อคำถาม {len(self.item_columns)} จาก {len(self.instrument)} ข้อ "
+                            f"ของแบบวัด {self.instrument.name}; คอลัมน์อื่น {len(self.other_columns)} คอลัมน์ "
+                            f"({', '.join(self.other_columns)})",
+                            f"{len(self)} respondents; {len(self.item_columns)} of {len(self.instrument)} items of "
+                            f"{self.instrument.name}; {len(self.other_columns)} other columns "
+                            f"({', '.join(self.other_columns)})", lang))]
+        return blocks + v.report_blocks(lang)
+
+    def _repr_html_(self) -> str:
+        from ..core.render import html_fragment
+        return html_fragment(self.report_blocks()) + self.data.head().to_html()
+
+

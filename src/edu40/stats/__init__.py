@@ -1,0 +1,6 @@
+"""Classical survey statistics: descriptives with Likert levels, reliability, test items, inference.
+
+``descriptives``, ``reliability`` (alpha, omega, item analysis), ``testitems``
+(KR-20/21, difficulty, discrimination, IOC), ``ttests``, ``anova``,
+``correlation``, and ``plots`` (Likert bars, factor profile, correlation heatmap).
+"""

@@ -1,0 +1,7 @@
+"""Studies built on the statistics and the SEM engine.
+
+``published`` (the published EM40 numbers), ``audit`` (what published fit
+indices allow), ``replication``, ``invariance``, ``validation`` (a new survey
+against the model), ``power`` (RMSEA power, Monte Carlo, survey sample sizes)
+and ``prepost`` (training evaluation).
+"""

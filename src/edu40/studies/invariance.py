@@ -1,0 +1,202 @@
+"""Measurement invariance across groups: configural, metric, scalar, strict.
+
+Each step adds equality constraints across groups (lavaan ``group.equal``):
+
+============  ==========================================  ======================
+configural    same pattern, nothing equal                  ``group.equal = c()``
+metric        equal loadings                               ``"loadings"``
+scalar        + equal intercepts (latent means free)       ``+ "intercepts"``
+strict        + equal residual variances                   ``+ "residuals"``
+============  ==========================================  ======================
+
+Each step is compared with the previous one by the chi-square difference
+test (nested models, ML) and by the change in CFI, RMSEA and SRMR, judged
+with Chen (2007): metric holds if ΔCFI >= -.010, ΔRMSEA <= .015 and
+ΔSRMR <= .030; scalar and strict if ΔCFI >= -.010, ΔRMSEA <= .015 and
+ΔSRMR <= .010 — or with Cheung & Rensvold (2002): ΔCFI >= -.01 alone.
+chisq and df at each step equal lavaan's ``cfa(model, data, group=,
+group.equal=)``.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..core.blocks import heading, table, text
+from ..core.reportable import Reportable
+from ..core.i18n import check_language
+from ..sem import SEMDataError, fit, parse_model
+
+__all__ = ["invariance", "InvarianceResult", "STEPS"]
+
+STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts"),
+         "strict": ("loadings", "intercepts", "residuals")}
+_STEP_TH = {"configural": "รูปแบบ (configural)", "metric": "น้ำหนักองค์ประกอบ (metric)",
+            "scalar": "จุดตัด (scalar)", "strict": "ความคลาดเคลื่อน (strict)"}
+CRITERIA = ("chen-2007", "cheung-rensvold-2002")
+
+
+@dataclass(frozen=True, eq=False)
+class InvarianceResult(Reportable):
+    """Fit of each invariance step, the comparisons and the level reached.
+
+    Attributes
+    ----------
+    table : DataFrame
+        step, npar, chisq, df, pvalue, cfi, rmsea, srmr, delta_chisq, delta_df,
+        delta_pvalue, delta_cfi, delta_rmsea, delta_srmr, holds.
+    fits : dict
+        The :class:`~edu40.SEMResult` of each step.
+    level : str
+        The highest step that holds with all steps before it ("none" if even
+        configural fails to converge).
+    group_sizes : Series
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    fits: dict = field(repr=False)
+    level: str = "configural"
+    group: str = ""
+    group_sizes: pd.Series = field(default=None, repr=False)
+    criteria: str = "chen-2007"
+
+    def to_frame(self, lang=None) -> pd.DataFrame:
+        lang = check_language(lang)
+        out = self.table.copy()
+        if lang == "th":
+            out["step"] = out["step"].map(_STEP_TH)
+            out["holds"] = out["holds"].map({True: "ผ่าน", False: "ไม่ผ่าน", None: ""})
+            out = out.rename(columns={"step": "ขั้น", "holds": "ผลการพิจารณา"})
+        return out
+
+    def summary(self, lang=None) -> str:
+        lang = check_language(lang)
+        th = lang == "th"
+        sizes = ", ".join(f"{k}: {v}" for k, v in self.group_sizes.items())
+        head = (f"ความไม่แปรเปลี่ยนของการวัดระหว่างกลุ่ม {self.group} ({sizes}) — ผ่านถึงขั้น "
+                f"{_STEP_TH.get(self.level, self.level)}" if th else
+                f"Measurement invariance across {self.group} ({sizes}): holds up to the "
+                f"{self.level} level ({self.criteria})")
+        cols = ["step", "chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
+                "delta_cfi", "delta_rmsea", "holds"]
+        return head + "\n" + self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}")
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def report_blocks(self, lang=None):
+        lang = check_language(lang)
+        th = lang == "th"
+        return [heading("ความไม่แปรเปลี่ยนของการวัด" if th else "Measurement invariance"),
+                text(self.summary(lang).splitlines()[0]),
+                table(self.to_frame(lang), "ผลการทดสอบแต่ละขั้น" if th else "Invariance steps",
+                      note="Chen (2007)" if self.criteria == "chen-2007" else "Cheung & Rensvold (2002)")]
+
+    def _repr_html_(self) -> str:
+        return (f"<b>{html.escape(self.summary().splitlines()[0])}</b>"
+                + self.table.to_html(index=False, float_format="%.3f"))
+
+
+def _holds(step, dcfi, drmsea, dsrmr, criteria):
+    if criteria == "cheung-rensvold-2002":
+        return bool(dcfi >= -0.01 - 1e-12)
+    srmr_limit = 0.030 if step == "metric" else 0.010
+    return bool(dcfi >= -0.010 - 1e-12 and drmsea <= 0.015 + 1e-12 and dsrmr <= srmr_limit + 1e-12)
+
+
+def invariance(model: str, data, group: str, *, steps=("configural", "metric", "scalar"),
+               strict: bool = False, group_partial=(), criteria: str = "chen-2007",
+               missing: str = "listwise", min_group_size: int | None = None) -> InvarianceResult:
+    """Test configural, metric, scalar (and optionally strict) invariance across groups.
+
+    Parameters
+    ----------
+    model : str
+        lavaan syntax of the measurement model (e.g. ``edu40.EM40.model(structural=False)``).
+    data : DataFrame or Survey
+    group : str
+        Grouping column (e.g. ``"role"``, ``"region"``).
+    steps : sequence of str
+        Steps to fit, in order; ``strict=True`` adds ``"strict"``.
+    group_partial : sequence of str
+        Parameters freed in every step, e.g. ``["ACL =~ ACL3", "ACL3 ~1"]``
+        (partial invariance).
+    criteria : {"chen-2007", "cheung-rensvold-2002"}
+    min_group_size : int, optional
+        Smallest group allowed; default: more rows than observed variables
+        (otherwise a group's covariance matrix is singular).
+
+    Returns
+    -------
+    InvarianceResult
+
+    Examples
+    --------
+    >>> import edu40
+    >>> from semopy.examples import holzinger39
+    >>> hs = holzinger39.get_data()
+    >>> m = "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9"
+    >>> inv = edu40.invariance(m, hs, "school")
+    >>> inv.table[["step", "df"]].values.tolist()
+    [['configural', 48], ['metric', 54], ['scalar', 60]]
+    """
+    if criteria not in CRITERIA:
+        raise ValueError(f"criteria must be one of {CRITERIA}, not {criteria!r}")
+    steps = list(steps) + (["strict"] if strict and "strict" not in steps else [])
+    bad = [s for s in steps if s not in STEPS]
+    if bad:
+        raise ValueError(f"unknown step(s) {bad}; choose from {list(STEPS)}")
+    frame = data.data if hasattr(data, "data") and hasattr(data, "instrument") else data
+    if group not in frame.columns:
+        raise SEMDataError(f"group column {group!r} is not in the data; columns are {list(frame.columns)[:15]}")
+    parsed = parse_model(model)
+    observed = [v for v in dict.fromkeys(t.rhs for t in parsed.terms if t.op == "=~") if v in frame.columns]
+    usable = frame[observed + [group]].dropna() if missing == "listwise" else frame[frame[group].notna()]
+    sizes = usable[group].value_counts(sort=False)
+    sizes = sizes.reindex(list(dict.fromkeys(usable[group]))).astype(int)
+    minimum = min_group_size or len(observed) + 1
+    small = sizes[sizes < minimum]
+    if len(small):
+        detail = ", ".join(f"{k!r} has {v} usable row(s)" for k, v in small.items())
+        raise SEMDataError(
+            f"group(s) too small for the model: {detail}; each group needs at least {minimum} rows "
+            f"(more than the {len(observed)} observed variables; 100 or more is advisable). Merge small "
+            f"groups (e.g. recode the column) or test invariance on a coarser grouping.")
+    fits, rows = {}, []
+    prev = None
+    for step in steps:
+        res = fit(model, frame, group=group, group_equal=STEPS[step], group_partial=group_partial,
+                  missing=missing)
+        fits[step] = res
+        fi = res.fit_indices
+        row = {"step": step, "npar": int(fi["npar"]), "chisq": fi["chisq"], "df": int(fi["df"]),
+               "pvalue": fi["pvalue"], "cfi": fi["cfi"], "rmsea": fi["rmsea"], "srmr": fi["srmr"],
+               "converged": res.converged}
+        if prev is None:
+            row.update({"delta_chisq": np.nan, "delta_df": np.nan, "delta_pvalue": np.nan,
+                        "delta_cfi": np.nan, "delta_rmsea": np.nan, "delta_srmr": np.nan,
+                        "holds": bool(res.converged)})
+        else:
+            d_chi = fi["chisq"] - prev["chisq"]
+            d_df = fi["df"] - prev["df"]
+            row.update({"delta_chisq": d_chi, "delta_df": d_df,
+                        "delta_pvalue": stats.chi2.sf(d_chi, d_df) if d_df > 0 else np.nan,
+                        "delta_cfi": fi["cfi"] - prev["cfi"], "delta_rmsea": fi["rmsea"] - prev["rmsea"],
+                        "delta_srmr": fi["srmr"] - prev["srmr"]})
+            row["holds"] = res.converged and _holds(step, row["delta_cfi"], row["delta_rmsea"],
+                                                    row["delta_srmr"], criteria)
+        rows.append(row)
+        prev = fi
+    table_ = pd.DataFrame(rows)
+    level = "none"
+    for r in rows:
+        if not r["holds"]:
+            break
+        level = r["step"]
+    return InvarianceResult(table=table_, fits=fits, level=level, group=group, group_sizes=sizes,
+                            criteria=criteria)
