@@ -7,21 +7,33 @@ paths (loadings, regressions), ``S`` (co)variances, ``m`` means/intercepts:
 
 The ML discrepancy of a group with sample moments ``(S, ybar)`` is
 
-    F = log|Sigma| + tr(S Sigma^-1) - log|S| - p + (ybar - mu)' Sigma^-1 (ybar - mu)
+    F = log|Sigma| + tr(C Sigma^-1) - log|S| - p,   C = S + d d',  d = ybar - mu
 
 and with FIML each missing-data pattern contributes the same terms on its
-observed variables (Arbuckle, 1996).  Each free parameter ``r`` changes the
-moments by a rank-two term, ``dSigma = x_r y_r' + y_r x_r'`` and ``dmu = z_r``,
-so the gradient and the expected (Fisher) information come from a few
-matrix products of the stacked ``x, y, z`` vectors instead of one p x p
-matrix per parameter:
+observed variables (Arbuckle, 1996; :mod:`edu40.sem.patterns`).  With
+``W = Sigma^-1`` and ``G = W - W C W``, ``dF = tr(G dSigma) - 2 d'W dmu``;
+in node space (``Gn = F'G F``, ``Omega = E'Gn E``, ``Lambda = Sigma_all Gn E``
+with ``Sigma_all = E S E'``, ``u = E'F'W d``) the gradient is
 
-    dF/dtheta_r  = 2 y_r' G x_r - 2 d' W z_r,          G = W - W (S + d d') W,  W = Sigma^-1
+    dF/dS_ij = (2 - [i = j]) Omega_ij,   dF/dA_ij = 2 Lambda_ji - 2 u_i (E m)_j,   dF/dm_i = -2 u_i
+
+a handful of matrix products of the node dimension.  A recursive model
+(no feedback loops) has a nilpotent ``A``, and ``E = I + A + ... + A^d``
+needs ``d - 1`` products instead of an inversion.
+
+The expected (Fisher) information uses the rank-two form of each free
+location's moment derivative, ``dSigma = x_r y_r' + y_r x_r'``, ``dmu = z_r``:
+
     E[d2F]_{rs}  = 2 [(y_r'W x_s)(y_s'W x_r) + (y_r'W y_s)(x_s'W x_r)] + 2 z_r' W z_s
 
-Estimation is Fisher scoring with a backtracking line search (the
-"expected information" Newton method of Lee & Jennrich, 1979), with a
-quasi-Newton fallback.
+and the observed information is analytic (:mod:`edu40.sem.hessian`).
+
+Estimation from start values is Fisher scoring with a backtracking line
+search (the "expected information" Newton method of Lee & Jennrich, 1979),
+with a quasi-Newton fallback.  Replications (bootstrap, Monte Carlo) start
+from the full-sample estimates and use :meth:`RAMModel.fit_warm`: BFGS with
+analytic gradients whose first inverse Hessian is the full-sample one,
+computed once (Nocedal & Wright, 2006, ch. 6).
 """
 
 from __future__ import annotations
@@ -31,9 +43,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import linalg, optimize
-from scipy.linalg import lapack
 
-__all__ = ["GroupData", "RAMModel", "FitOutcome"]
+from .hessian import observed_hessian
+from .patterns import PatternSet, chol_inverse, pattern_index, pattern_inverses
+
+__all__ = ["GroupData", "RAMModel", "FitOutcome", "chol_inverse", "pattern_index",
+           "pattern_inverses"]
 
 _A, _S, _M = 0, 1, 2
 
@@ -69,63 +84,43 @@ class FitOutcome:
     gradient: np.ndarray
 
 
-def chol_inverse(M):
-    """Inverse and log-determinant of a symmetric positive-definite matrix.
-
-    LAPACK potrf/potri directly: several times faster than generic inversion
-    for the 20-200 variable matrices of survey models.  Raises LinAlgError
-    when ``M`` is not positive definite.
-    """
-    c, info = lapack.dpotrf(M, lower=1, clean=0)
-    if info != 0:
-        raise np.linalg.LinAlgError("matrix is not positive definite")
-    logdet = 2.0 * np.log(np.diag(c)).sum()
-    inv, info = lapack.dpotri(c, lower=1)
-    if info != 0:
-        raise np.linalg.LinAlgError("matrix is singular")
-    inv = np.tril(inv) + np.tril(inv, -1).T
-    return inv, logdet
+def _nilpotent_depth(pattern: np.ndarray, limit: int = 4):
+    """Largest d with A^d possibly non-zero for A of this sparsity pattern (None: cyclic or deep)."""
+    P = pattern.astype(np.int64)
+    power = P.copy()
+    for d in range(1, limit + 1):
+        if not power.any():
+            return d - 1
+        power = (power @ P > 0).astype(np.int64)
+    return None if power.any() else limit
 
 
-def pattern_index(patterns, p):
-    """Index arrays of each missing-data pattern, computed once: (obs, miss, ix_oo, ix_om, ix_mm)."""
-    out = []
-    for obs, *_ in patterns:
-        miss = np.setdiff1d(np.arange(p), obs, assume_unique=True)
-        out.append((obs, miss, np.ix_(obs, obs), np.ix_(obs, miss), np.ix_(miss, miss)))
-    return out
+class _Layout:
+    """Where one group's parameters sit in ``A``, ``S`` and ``m`` (flat indices, computed once)."""
 
-
-def pattern_inverses(sigma, index):
-    """Inverse and log-determinant of Sigma over each pattern's observed variables.
-
-    One Cholesky of the full Sigma, then for a pattern missing the set m the
-    Schur-complement identities (Sigma_oo)^-1 = W_oo - W_om (W_mm)^-1 W_mo and
-    log|Sigma_oo| = log|Sigma| + log|W_mm| with W = Sigma^-1: a k x k solve per
-    pattern instead of a p x p factorization when k answers are missing (the
-    usual case: scattered missing answers).  Patterns missing more than half the
-    variables are factorized directly.  ``index`` comes from :func:`pattern_index`.
-    """
-    p = len(sigma)
-    W, logdet = chol_inverse(sigma)
-    out = []
-    for obs, miss, ix_oo, ix_om, ix_mm in index:
-        k = len(miss)
-        if k == 0:
-            out.append((W, logdet))
-        elif k == 1:
-            w = W[miss[0], miss[0]]
-            if not w > 0:
-                raise np.linalg.LinAlgError("matrix is not positive definite")
-            Wom = W[ix_om]
-            out.append((W[ix_oo] - (Wom @ Wom.T) / w, logdet + np.log(w)))
-        elif 2 * k <= p:
-            Wmm_inv, logdet_wmm = chol_inverse(W[ix_mm])
-            Wom = W[ix_om]
-            out.append((W[ix_oo] - Wom @ Wmm_inv @ Wom.T, logdet + logdet_wmm))
-        else:
-            out.append(chol_inverse(sigma[ix_oo]))
-    return out
+    def __init__(self, loc, n: int):
+        fr, fx = loc["fr"], loc["fixed"]
+        self.A0 = np.zeros((n, n))
+        r, c, v = fx[_A]
+        self.A0[r, c] = v
+        self.S0 = np.zeros((n, n))
+        r, c, v = fx[_S]
+        self.S0[r, c] = v
+        self.S0[c, r] = v
+        self.m0 = np.zeros(n)
+        r, _, v = fx[_M]
+        self.m0[r] = v
+        self.rA, self.cA, self.kA = (np.asarray(a, int) for a in fr[_A])
+        self.rS, self.cS, self.kS = (np.asarray(a, int) for a in fr[_S])
+        self.rM, _, self.kM = (np.asarray(a, int) for a in fr[_M])
+        self.fA, self.fA_T = self.rA * n + self.cA, self.cA * n + self.rA
+        self.fS, self.fS_T = self.rS * n + self.cS, self.cS * n + self.rS
+        self.sfac = np.where(self.rS == self.cS, 1.0, 2.0)
+        self.k_all = np.concatenate([self.kA, self.kS, self.kM])
+        pattern = self.A0 != 0
+        pattern[self.rA, self.cA] = True
+        self.depth = _nilpotent_depth(pattern)
+        self.eye = np.eye(n)
 
 
 class RAMModel:
@@ -144,35 +139,42 @@ class RAMModel:
         self.weights = np.array(weights if weights is not None else [g.n for g in groups], float) / total
         pos = {v: i for i, v in enumerate(spec.variables)}
         self.locations = []
+        table = spec.table
+        cols = [table[c].to_numpy() for c in ("group", "op", "lhs", "rhs", "free", "value")]
         for gi in range(len(groups)):
-            rows = spec.table[spec.table["group"] == gi]
             kind, r, c, free, value = [], [], [], [], []
-            for row in rows.itertuples():
-                if row.op == "=~":
-                    k, i, j = _A, pos[row.rhs], pos[row.lhs]
-                elif row.op == "~":
-                    k, i, j = _A, pos[row.lhs], pos[row.rhs]
-                elif row.op == "~~":
-                    k, i, j = _S, pos[row.lhs], pos[row.rhs]
-                elif row.op == "~1":
+            for grp, op, lhs, rhs, fr, val in zip(*cols):
+                if grp != gi:
+                    continue
+                if op == "=~":
+                    k, i, j = _A, pos[rhs], pos[lhs]
+                elif op == "~":
+                    k, i, j = _A, pos[lhs], pos[rhs]
+                elif op == "~~":
+                    k, i, j = _S, pos[lhs], pos[rhs]
+                elif op == "~1":
                     if not self.meanstructure:
                         continue
-                    k, i, j = _M, pos[row.lhs], 0
+                    k, i, j = _M, pos[lhs], 0
                 else:  # pragma: no cover - the parser has no other operators
                     continue
-                kind.append(k), r.append(i), c.append(j), free.append(row.free - 1)
-                value.append(row.value)
-            loc = {"kind": np.array(kind), "row": np.array(r), "col": np.array(c),
-                   "free": np.array(free), "value": np.array(value, float)}
+                kind.append(k), r.append(i), c.append(j), free.append(fr - 1)
+                value.append(val)
+            loc = {"kind": np.array(kind, int), "row": np.array(r, int), "col": np.array(c, int),
+                   "free": np.array(free, int), "value": np.array(value, float)}
             f = loc["free"] >= 0
             loc["fr"] = {k: (loc["row"][f & (loc["kind"] == k)], loc["col"][f & (loc["kind"] == k)],
                              loc["free"][f & (loc["kind"] == k)]) for k in (_A, _S, _M)}
             loc["fixed"] = {k: (loc["row"][~f & (loc["kind"] == k)], loc["col"][~f & (loc["kind"] == k)],
                                 loc["value"][~f & (loc["kind"] == k)]) for k in (_A, _S, _M)}
             self.locations.append(loc)
-        self._logdet_s = [self._sample_logdet(g) for g in groups]
-        self._pattern_index = [pattern_index(g.patterns, self.p) if g.patterns is not None else None
-                               for g in groups]
+        self._layout = [_Layout(loc, self.n_nodes) for loc in self.locations]
+        self._set_samples()
+
+    def _set_samples(self):
+        self._logdet_s = [self._sample_logdet(g) for g in self.groups]
+        self._psets = [PatternSet(g.patterns, self.p, g.n) if g.patterns is not None else None
+                       for g in self.groups]
 
     def with_groups(self, groups: list[GroupData]) -> "RAMModel":
         """The same model on other samples of the same sizes (bootstrap and Monte Carlo draws).
@@ -182,38 +184,39 @@ class RAMModel:
         """
         new = copy.copy(self)
         new.groups = list(groups)
-        new._logdet_s = [self._sample_logdet(g) for g in new.groups]
-        new._pattern_index = [pattern_index(g.patterns, self.p) if g.patterns is not None else None
-                              for g in new.groups]
+        new._set_samples()
         return new
 
     # -- matrices ---------------------------------------------------------------
     def matrices(self, theta, gi):
-        loc = self.locations[gi]
-        n = self.n_nodes
-        A = np.zeros((n, n))
-        S = np.zeros((n, n))
-        m = np.zeros(n)
-        for k, M in ((_A, A), (_S, S)):
-            r, c, v = loc["fixed"][k]
-            M[r, c] = v
-            r, c, idx = loc["fr"][k]
-            M[r, c] = theta[idx]
-        # covariances are stored once: mirror them
-        r, c, v = loc["fixed"][_S]
-        S[c, r] = v
-        r, c, idx = loc["fr"][_S]
-        S[c, r] = theta[idx]
-        r, _, v = loc["fixed"][_M]
-        m[r] = v
-        r, _, idx = loc["fr"][_M]
-        m[r] = theta[idx]
+        lay = self._layout[gi]
+        A = lay.A0.copy()
+        A.flat[lay.fA] = theta[lay.kA]
+        S = lay.S0.copy()
+        v = theta[lay.kS]
+        S.flat[lay.fS] = v
+        S.flat[lay.fS_T] = v
+        m = lay.m0.copy()
+        m[lay.rM] = theta[lay.kM]
         return A, S, m
+
+    def _inverse(self, A, gi):
+        """E = (I - A)^-1: a short power series when A is nilpotent (recursive models)."""
+        lay = self._layout[gi]
+        d = lay.depth
+        if d is None:
+            return np.linalg.inv(lay.eye - A)
+        E = lay.eye + A if d >= 1 else lay.eye.copy()
+        power = A
+        for _ in range(d - 1):
+            power = power @ A
+            E += power
+        return E
 
     def moments(self, theta, gi):
         """Implied (Sigma, mu, E, S_all, E m) of group ``gi``."""
         A, S, m = self.matrices(theta, gi)
-        E = np.linalg.inv(np.eye(self.n_nodes) - A)
+        E = self._inverse(A, gi)
         S_all = E @ S @ E.T
         Em = E @ m
         return S_all[:self.p, :self.p], Em[:self.p], E, S_all, Em
@@ -222,6 +225,11 @@ class RAMModel:
         """Implied covariance and means of all nodes (observed and latent)."""
         _, _, _, S_all, Em = self.moments(theta, gi)
         return S_all, Em
+
+    def _sigma_mu(self, theta, gi):
+        A, S, m = self.matrices(theta, gi)
+        FE = self._inverse(A, gi)[:self.p]
+        return FE @ S @ FE.T, FE @ m
 
     # -- discrepancy ------------------------------------------------------------
     @staticmethod
@@ -235,37 +243,82 @@ class RAMModel:
         """Discrepancy of one group (complete data: the ML F; FIML: -2logL/n without constants)."""
         if g.patterns is None:
             W, logdet = chol_inverse(sigma)
-            f = logdet + np.einsum("ij,ji->", g.cov, W) - logdet_s - self.p
+            f = logdet + np.vdot(g.cov, W) - logdet_s - self.p
             if self.meanstructure:
                 d = g.mean - mu
                 f += d @ W @ d
             return f
-        total = 0.0
-        index = index if index is not None else pattern_index(g.patterns, self.p)
-        for (obs, n, mean, cov), (Wo, logdet) in zip(g.patterns, pattern_inverses(sigma, index)):
-            d = mean - mu[obs]
-            total += n * (logdet + np.einsum("ij,ji->", cov, Wo) + d @ Wo @ d)
-        return total / g.n
+        return PatternSet(g.patterns, self.p, g.n).terms(sigma, mu, gradient=False)[0]
+
+    def _f(self, sigma, mu, gi):
+        if self._psets[gi] is not None:
+            return self._psets[gi].terms(sigma, mu, gradient=False)[0]
+        return self._group_f(sigma, mu, self.groups[gi], self._logdet_s[gi])
 
     def objective(self, theta):
         f = 0.0
         try:
-            for gi, g in enumerate(self.groups):
-                sigma, mu, *_ = self.moments(theta, gi)
-                f += self.weights[gi] * self._group_f(sigma, mu, g, self._logdet_s[gi],
-                                                      self._pattern_index[gi])
+            for gi in range(len(self.groups)):
+                f += self.weights[gi] * self._f(*self._sigma_mu(theta, gi), gi)
         except (np.linalg.LinAlgError, ValueError):
             return np.inf
         return f if np.isfinite(f) else np.inf
 
     def group_objectives(self, theta):
-        out = []
-        for gi, g in enumerate(self.groups):
-            sigma, mu, *_ = self.moments(theta, gi)
-            out.append(self._group_f(sigma, mu, g, self._logdet_s[gi]))
-        return np.array(out)
+        return np.array([self._f(*self._sigma_mu(theta, gi), gi) for gi in range(len(self.groups))])
+
+    def _group_terms(self, sigma, mu, gi):
+        """``(F, G, w)`` of group ``gi``: its discrepancy and the sums of its gradient."""
+        g = self.groups[gi]
+        if g.patterns is not None:
+            return self._psets[gi].terms(sigma, mu)
+        W, logdet = chol_inverse(sigma)
+        if self.meanstructure:
+            d = g.mean - mu
+            C = g.cov + np.outer(d, d)
+        else:
+            d, C = np.zeros(self.p), g.cov
+        WC = W @ C
+        f = logdet + np.trace(WC) - self._logdet_s[gi] - self.p
+        return f, W - WC @ W, W @ d
 
     # -- derivatives ------------------------------------------------------------
+    def value_and_gradient(self, theta):
+        """F and its analytic gradient (node-space formulas of the module docstring)."""
+        q, p = self.q, self.p
+        f_total = 0.0
+        grad = np.zeros(q)
+        for gi in range(len(self.groups)):
+            lay = self._layout[gi]
+            A, S, m = self.matrices(theta, gi)
+            E = self._inverse(A, gi)
+            FE = E[:p]
+            S_all_p = E @ (S @ FE.T)                # Sigma_all[:, :p]
+            mu = FE @ m
+            f, G, wd = self._group_terms(S_all_p[:p], mu, gi)
+            R = G @ FE
+            Lam = S_all_p @ R
+            Om = FE.T @ R
+            gA = 2.0 * Lam.flat[lay.fA_T]
+            gS = Om.flat[lay.fS] * lay.sfac
+            if self.meanstructure:
+                u = FE.T @ wd
+                gA -= 2.0 * u[lay.rA] * (E @ m)[lay.cA]
+                gM = -2.0 * u[lay.rM]
+            else:
+                gM = np.zeros(len(lay.kM))
+            w = self.weights[gi]
+            f_total += w * f
+            grad += w * np.bincount(lay.k_all, np.concatenate([gA, gS, gM]), minlength=q)
+        return f_total, grad
+
+    def _safe_fg(self, theta):
+        try:
+            f, g = self.value_and_gradient(theta)
+        except (np.linalg.LinAlgError, ValueError):
+            return np.inf, None
+        return (f, g) if np.isfinite(f) else (np.inf, None)
+
     def _vectors(self, theta, gi, extra=None):
         """Stacked x, y, z vectors (one row per free location) and their parameter index."""
         sigma, mu, E, S_all, Em = self.moments(theta, gi)
@@ -315,6 +368,9 @@ class RAMModel:
 
     def derivatives(self, theta, *, fisher=True, q=None, extra=None):
         """F, its gradient and (optionally) its expected Hessian, all summed over groups."""
+        if not fisher and extra is None and q is None:
+            f, g = self.value_and_gradient(theta)
+            return f, g, None
         q = self.q if q is None else q
         f_total = 0.0
         grad = np.zeros(q)
@@ -322,38 +378,17 @@ class RAMModel:
         for gi, g in enumerate(self.groups):
             X, Y, Z, idx, sigma, mu = self._vectors(theta, gi, extra=extra[gi] if extra else None)
             w = self.weights[gi]
-            if g.patterns is None:
-                W, logdet = chol_inverse(sigma)
-                d = (g.mean - mu) if self.meanstructure else np.zeros(self.p)
-                G = W - W @ (g.cov + np.outer(d, d)) @ W
-                f = (logdet + np.einsum("ij,ji->", g.cov, W)
-                     - self._logdet_s[gi] - self.p + d @ W @ d)
-                gr = 2 * np.einsum("rp,pq,rq->r", Y, G, X) - 2 * (Z @ (W @ d))
-                if fisher:
-                    T = self._fisher_terms(X, Y, Z, W)
-            else:
-                p = self.p
-                Gfull = np.zeros((p, p))
-                wd_full = np.zeros(p)
-                f = 0.0
-                T = np.zeros((len(idx), len(idx))) if fisher else None
-                index = self._pattern_index[gi]
-                for (obs, n, mean, cov), (Wo, logdet), ix in zip(g.patterns,
-                                                                 pattern_inverses(sigma, index), index):
-                    d = mean - mu[obs]
-                    f += n * (logdet + np.einsum("ij,ji->", cov, Wo) + d @ Wo @ d)
-                    Gfull[ix[2]] += n * (Wo - Wo @ (cov + np.outer(d, d)) @ Wo)
-                    wd_full[obs] += n * (Wo @ d)
-                    if fisher:
-                        T += n * self._fisher_terms(X[:, obs], Y[:, obs], Z[:, obs], Wo)
-                f /= g.n
-                Gfull /= g.n
-                wd_full /= g.n
-                if fisher:
-                    T /= g.n
-                gr = 2 * np.einsum("rp,pq,rq->r", Y, Gfull, X) - 2 * (Z @ wd_full)
+            f, Gfull, wd = self._group_terms(sigma, mu, gi)
+            gr = 2 * ((Y @ Gfull) * X).sum(axis=1) - 2 * (Z @ wd)
+            if fisher:
+                if g.patterns is None:
+                    T = self._fisher_terms(X, Y, Z, chol_inverse(sigma)[0])
+                else:
+                    T = np.zeros((len(idx), len(idx)))
+                    for obs, share, Wo, _, _ in self._psets[gi].blocks(sigma, mu):
+                        T += share * self._fisher_terms(X[:, obs], Y[:, obs], Z[:, obs], Wo)
             f_total += w * f
-            np.add.at(grad, idx, w * gr)
+            grad += w * np.bincount(idx, gr, minlength=q)
             if fisher:
                 # aggregate locations to parameters: H = P T P'
                 P = np.zeros((q, len(idx)))
@@ -362,7 +397,7 @@ class RAMModel:
         return f_total, grad, hess
 
     def gradient(self, theta):
-        return self.derivatives(theta, fisher=False)[1]
+        return self.value_and_gradient(theta)[1]
 
     # -- estimation -------------------------------------------------------------
     def fit(self, start, *, max_iter=500, tol=1e-9, fallback_maxiter=20000) -> FitOutcome:
@@ -399,6 +434,54 @@ class RAMModel:
         return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations",
                               fallback_maxiter)
 
+    def fit_warm(self, start, hinv, *, max_iter=200, tol=1e-9, fallback_maxiter=1000) -> FitOutcome:
+        """BFGS from a nearby ``start`` with ``hinv`` as the first inverse Hessian of F.
+
+        For replications: ``start`` and ``hinv`` come from the full-sample fit,
+        whose Hessian differs from a replication's by O(n^-1/2), so the first
+        steps are nearly Newton steps and each costs one gradient (no
+        information matrix is formed or factorized per draw).
+        """
+        theta = np.array(start, float)
+        f, g = self._safe_fg(theta)
+        if g is None:
+            return self._fallback(theta, "the starting values give a non-positive-definite Sigma",
+                                  fallback_maxiter)
+        H = np.array(hinv, float)
+        for it in range(max_iter + 1):
+            if np.max(np.abs(g)) < tol:
+                return FitOutcome(theta, f, it, True, "converged (quasi-Newton)", g)
+            if it == max_iter:
+                break
+            step = -(H @ g)
+            slope = g @ step
+            if not slope < 0:   # the update lost positive definiteness: restart from hinv
+                H = np.array(hinv, float)
+                step = -(H @ g)
+                slope = g @ step
+                if not slope < 0:
+                    step, slope = -g, -(g @ g)
+            t = 1.0
+            while True:
+                trial = theta + t * step
+                f_new, g_new = self._safe_fg(trial)
+                if f_new <= f + 1e-4 * t * slope:
+                    break
+                t *= 0.5
+                if t < 1e-10:
+                    if np.max(np.abs(g)) < 1e-6 and np.isfinite(f_new) and abs(f_new - f) < 1e-14 * max(1.0, abs(f)):
+                        return FitOutcome(theta, f, it, True, "converged (quasi-Newton, at rounding)", g)
+                    return self._fallback(theta, "line search failed", fallback_maxiter)
+            s = trial - theta
+            y = g_new - g
+            sy = s @ y
+            if sy > 1e-12 * np.sqrt((s @ s) * (y @ y)):
+                Hy = H @ y
+                H += ((sy + y @ Hy) / sy ** 2) * np.outer(s, s) - (np.outer(Hy, s) + np.outer(s, Hy)) / sy
+            theta, f, g = trial, f_new, g_new
+        return self._fallback(theta, f"no convergence after {max_iter} quasi-Newton iterations",
+                              fallback_maxiter)
+
     def _safe_derivatives(self, theta):
         try:
             return self.derivatives(theta)
@@ -430,7 +513,11 @@ class RAMModel:
         return H / 2.0
 
     def observed_information(self, theta, h=None):
-        """Unit observed information: numerical Jacobian of the analytic gradient / 2."""
+        """Unit observed information: the analytic Hessian of F / 2 (:mod:`edu40.sem.hessian`)."""
+        return observed_hessian(self, theta) / 2.0
+
+    def numerical_observed_information(self, theta, h=None):
+        """The observed information by central differences of the analytic gradient (a check)."""
         q = self.q
         H = np.zeros((q, q))
         for k in range(q):
