@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-__all__ = ["ReplicationError", "run_replications", "seed_sequence"]
+__all__ = ["ReplicationError", "run_replications", "seed_sequence", "one_blas_thread"]
 
 # seconds to wait for a Dask scheduler given by its address
 CONNECT_TIMEOUT = 10
@@ -66,11 +66,27 @@ def check_count(value, name: str) -> int:
     return int(value)
 
 
+_CONTROLLER = []
+
+
+def one_blas_thread():
+    """A context in which BLAS and LAPACK use one thread.
+
+    Survey-sized matrices (20-200 variables) gain nothing from threaded BLAS,
+    and on a busy machine OpenBLAS threads that wait for a core make a
+    40 x 40 inversion take milliseconds.  The thread-pool controller is built
+    once per process (building it scans the loaded libraries, ~1-3 ms).
+    """
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1, user_api="blas")
+
+
 def _run_chunk(task, payload, indices, seeds):
     """Worker side: one chunk of replications with a single BLAS thread."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(1, user_api="blas"):
+    with one_blas_thread():
         return indices, task(payload, indices, seeds)
 
 

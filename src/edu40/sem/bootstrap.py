@@ -69,7 +69,8 @@ from scipy import stats
 from ..core.blocks import heading, table, text
 from ..core.reportable import Reportable
 from ..core.i18n import check_language, pick
-from ..core.parallel import ReplicationError, check_count, run_replications, seed_sequence
+from ..core.parallel import (ReplicationError, check_count, one_blas_thread, run_replications,
+                             seed_sequence)
 from .refit import VARYING_INDICES, make_refitter
 
 __all__ = ["bootstrap", "BootstrapResult", "norm_inter", "ReplicationError"]
@@ -341,7 +342,8 @@ def _bootstrap_chunk(payload: _Payload, indices, seeds):
             improper = rf.improper(model, fit.theta)
         bs_reason, bs_T = "", np.nan
         if payload.bs_data is not None:
-            bs_reason, bs_model, bs_fit = rf.refit([Z[i] for Z, i in zip(payload.bs_data, idx)])
+            bs_reason, bs_model, bs_fit = rf.refit([Z[i] for Z, i in zip(payload.bs_data, idx)],
+                                                   implied=True)
             if not bs_reason:
                 bs_T = _chisq(rf, bs_model, bs_fit)
         out.append((reason, values, improper, bs_reason, bs_T))
@@ -495,14 +497,17 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
         bad = [k for k in fit_names if k not in VARYING_INDICES]
         if bad:
             raise ValueError(f"unknown or constant fit measures {bad}; choose from {list(VARYING_INDICES)}")
-    rf = make_refitter(result, defined=True, std=standardized, r2=r2, fit_measures=fit_names)
+    with one_blas_thread():
+        rf = make_refitter(result, defined=True, std=standardized, r2=r2, fit_measures=fit_names)
+        bs_data = _bollen_stine_data(result) if bollen_stine else None
     ss = seed_sequence(seed)
-    payload = _Payload(rf, [g.raw for g in groups], _bollen_stine_data(result) if bollen_stine else None)
+    payload = _Payload(rf, [g.raw for g in groups], bs_data)
     outputs, error = run_replications(_bootstrap_chunk, payload, n, ss, n_jobs=n_jobs,
                                       backend=backend, client=client, progress=progress,
                                       desc="bootstrap")
-    boot = _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backend, client,
-                     progress, complete=error is None)
+    with one_blas_thread():
+        boot = _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backend,
+                         client, progress, complete=error is None)
     if error is not None:
         raise ReplicationError(
             f"the bootstrap stopped after {len(outputs)} of {n} draws: {type(error).__name__}: {error}. "

@@ -434,13 +434,17 @@ class RAMModel:
         return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations",
                               fallback_maxiter)
 
-    def fit_warm(self, start, hinv, *, max_iter=200, tol=1e-9, fallback_maxiter=1000) -> FitOutcome:
+    def fit_warm(self, start, hinv, *, max_iter=200, tol=1e-9, xtol=1e-8,
+                 fallback_maxiter=1000) -> FitOutcome:
         """BFGS from a nearby ``start`` with ``hinv`` as the first inverse Hessian of F.
 
         For replications: ``start`` and ``hinv`` come from the full-sample fit,
         whose Hessian differs from a replication's by O(n^-1/2), so the first
         steps are nearly Newton steps and each costs one gradient (no
-        information matrix is formed or factorized per draw).
+        information matrix is formed or factorized per draw).  Converged when
+        the gradient is below ``tol`` or the quasi-Newton step, the estimate
+        of the remaining error, is below ``xtol`` (relative to
+        ``max(1, |theta|)``) for every parameter.
         """
         theta = np.array(start, float)
         f, g = self._safe_fg(theta)
@@ -449,11 +453,12 @@ class RAMModel:
                                   fallback_maxiter)
         H = np.array(hinv, float)
         for it in range(max_iter + 1):
-            if np.max(np.abs(g)) < tol:
+            step = -(H @ g)
+            if np.max(np.abs(g)) < tol or (
+                    it and np.max(np.abs(step) / np.maximum(1.0, np.abs(theta))) < xtol):
                 return FitOutcome(theta, f, it, True, "converged (quasi-Newton)", g)
             if it == max_iter:
                 break
-            step = -(H @ g)
             slope = g @ step
             if not slope < 0:   # the update lost positive definiteness: restart from hinv
                 H = np.array(hinv, float)
@@ -461,16 +466,17 @@ class RAMModel:
                 slope = g @ step
                 if not slope < 0:
                     step, slope = -g, -(g @ g)
+            # Armijo, with the rounding error of F allowed for: near the optimum F changes by
+            # less than its last digits, and the gradient alone must lead
+            slack = 1e-13 * max(1.0, abs(f))
             t = 1.0
             while True:
                 trial = theta + t * step
                 f_new, g_new = self._safe_fg(trial)
-                if f_new <= f + 1e-4 * t * slope:
+                if f_new <= f + 1e-4 * t * slope + slack:
                     break
                 t *= 0.5
                 if t < 1e-10:
-                    if np.max(np.abs(g)) < 1e-6 and np.isfinite(f_new) and abs(f_new - f) < 1e-14 * max(1.0, abs(f)):
-                        return FitOutcome(theta, f, it, True, "converged (quasi-Newton, at rounding)", g)
                     return self._fallback(theta, "line search failed", fallback_maxiter)
             s = trial - theta
             y = g_new - g

@@ -15,7 +15,7 @@ __all__ = ["fit"]
 
 # One BLAS thread: for survey-sized matrices (20-200 variables) thread hand-offs cost
 # more than they save; measured 7x faster on the 42-indicator model (benchmarks/).
-from threadpoolctl import threadpool_limits
+from ..core.parallel import one_blas_thread
 
 
 def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, estimator: str = "ML",
@@ -125,7 +125,7 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
                            f"(a common rule asks 5-10 respondents per parameter)")
     weights = [g.n - 1 if likelihood == "wishart" else g.n for g in prep.groups]
     ram = RAMModel(spec, prep.groups, weights=weights, meanstructure=ms, fiml=fiml)
-    with threadpool_limits(1, user_api="blas"):
+    with one_blas_thread():
         theta0 = np.asarray(start, float) if start is not None else start_values(spec, prep.groups)
         outcome = ram.fit(theta0)
         vcov, singular = _vcov(ram, outcome.theta, prep, likelihood, fiml, spec)

@@ -1,10 +1,16 @@
 """Refit a fitted model on new samples fast: the machinery shared by the bootstrap and Monte Carlo.
 
 A replication reuses the full-sample parse, parameter table and parameter
-locations (``RAMModel.with_groups``) and starts from the full-sample
-estimates, so it costs one Fisher-scoring fit of a few iterations.  Only
-what a replication needs is computed: estimates always; defined effects,
-the standardized solution, R², fit indices and standard errors on request.
+locations (``RAMModel.with_groups``), starts from the full-sample estimates
+and takes the full-sample inverse Hessian, computed once, as the first
+metric of BFGS (``RAMModel.fit_warm``): each iteration costs one analytic
+gradient, and no information matrix is formed or factorized per draw.
+Resamples of the data start from the observed information (a resample's
+Hessian differs from it by O(n^-1/2)); samples drawn from the fitted model
+(Bollen-Stine, Monte Carlo) from the expected information, which is their
+Hessian's expectation.  Only what a replication needs is computed:
+estimates always; defined effects, the standardized solution, R², fit
+indices and standard errors on request.
 
 Objects here travel to worker processes, so they hold no compiled code:
 ``:=`` definitions are kept as text and compiled once per process.
@@ -17,10 +23,12 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import numpy as np
+from scipy import linalg
 
 from .data import SEMDataError, _fiml_group, fill_exogenous
 from .engine import GroupData
-from .indices import compute_fit_indices
+from .hessian import observed_hessian
+from .indices import fit_index_values
 from .standardize import standardize
 
 __all__ = ["Refitter", "make_refitter"]
@@ -31,15 +39,14 @@ VARYING_INDICES = ("chisq", "pvalue", "cmin/df", "baseline.chisq", "cfi", "tli",
                    "rmsea.ci.upper", "rmsea.pvalue", "aic", "bic", "logl")
 
 
-# Fisher-scoring iterations, then BFGS iterations, allowed for one replication.  Warm-started
-# draws converge in 10-50 iterations (up to about 150 in samples of 40); the full-sample fit
-# keeps the engine's defaults (500 and 20,000).
+# Quasi-Newton iterations, then iterations of the BFGS fallback, allowed for one replication.
+# Warm-started draws converge in 5-15 iterations (more in samples of 40); the full-sample fit
+# keeps the engine's defaults.
 MAX_ITER = 300
 FALLBACK_MAXITER = 1000
-# Gradient tolerance of a replication: 1e-6 instead of the full fit's 1e-9 saves a quarter of the
-# iterations and moves estimates by less than 1e-5 (measured on the HS and EM40 models), a
-# thousandth of the Monte Carlo error of any bootstrap or simulation quantity.
-TOL = 1e-6
+# Gradient tolerance of a replication: the full fit's.  Starting from the full-sample metric the
+# last iterations converge superlinearly, so the tight tolerance costs one or two iterations.
+TOL = 1e-9
 
 
 @dataclass
@@ -60,6 +67,8 @@ class Refitter:
     fit_measures: tuple = ()
     want_se: bool = False
     exo: bool = False
+    hinv_sample: np.ndarray = field(default=None, repr=False)   # resamples of the data
+    hinv_model: np.ndarray = field(default=None, repr=False)    # samples from the fitted model
     _codes: list = field(default=None, repr=False)
 
     # -- samples -> fitted replication ----------------------------------------------
@@ -84,8 +93,12 @@ class Refitter:
             groups.append(GroupData(g.label, n, cov, mean, None, X))
         return groups
 
-    def refit(self, Xs, start=None):
-        """Fit the model to samples ``Xs`` (one array per group): ``(reason, model, outcome)``."""
+    def refit(self, Xs, start=None, implied=False):
+        """Fit the model to samples ``Xs`` (one array per group): ``(reason, model, outcome)``.
+
+        ``implied``: the samples come from the fitted model (Bollen-Stine,
+        Monte Carlo), not from the data; only the starting metric differs.
+        """
         groups = self.groups_from(Xs)
         if isinstance(groups, str):
             return groups, None, None
@@ -99,8 +112,9 @@ class Refitter:
             model = self.model.with_groups(groups)
         try:
             # budgets: a draw that cannot be fitted must fail fast, not take seconds
-            out = model.fit(self.theta if start is None else start, max_iter=MAX_ITER, tol=TOL,
-                            fallback_maxiter=FALLBACK_MAXITER)
+            hinv = self.hinv_model if implied or self.hinv_sample is None else self.hinv_sample
+            out = model.fit_warm(self.theta if start is None else start, hinv, max_iter=MAX_ITER,
+                                 tol=TOL, fallback_maxiter=FALLBACK_MAXITER)
         except (np.linalg.LinAlgError, ValueError) as err:
             return f"did not converge (the search reached an impossible solution: {err})", model, None
         if not out.converged or not np.all(np.isfinite(out.theta)):
@@ -128,9 +142,9 @@ class Refitter:
             parts.append(self.r_squared(model, theta))
         if self.fit_measures:
             prep = SimpleNamespace(groups=model.groups, n_total=sum(g.n for g in model.groups))
-            idx, _ = compute_fit_indices(model, theta, prep, model.spec,
-                                         likelihood=self.likelihood, fiml=self.fiml)
-            parts.append(idx[list(self.fit_measures)].to_numpy(float))
+            idx, _ = fit_index_values(model, theta, prep, model.spec,
+                                      likelihood=self.likelihood, fiml=self.fiml)
+            parts.append(np.array([idx[k] for k in self.fit_measures], float))
         if self.want_se:
             parts.append(self.standard_errors(model, theta))
         return np.concatenate([np.asarray(p, float).ravel() for p in parts])
@@ -185,8 +199,13 @@ class Refitter:
         return False
 
 
-def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(), se=False) -> Refitter:
-    """A :class:`Refitter` for a fitted ``SEMResult``."""
+def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(), se=False,
+                  sample=True) -> Refitter:
+    """A :class:`Refitter` for a fitted ``SEMResult``.
+
+    ``sample``: replications will resample the data (the bootstrap), so the
+    observed-information metric is prepared too.
+    """
     spec = copy.copy(result._spec)
     defs = tuple((name, expr.replace("^", "**")) for name, _, expr in spec.definitions)
     spec.definitions = ()    # compiled code does not pickle; Refitter compiles the text
@@ -206,8 +225,25 @@ def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(),
     else:
         labels = list(spec.group_labels)
         r2_nodes = [(labels.index(g), pos[v]) for g, v in r2_index]
-    return Refitter(model=model, theta=np.asarray(result._theta, float).copy(),
+    theta = np.asarray(result._theta, float).copy()
+    full = result._model
+    expected = inverse_hessian(full.derivatives(theta)[2])
+    observed = inverse_hessian(observed_hessian(full, theta), fallback=expected) if sample else None
+    return Refitter(model=model, theta=theta,
                     likelihood=result.likelihood, fiml=result.missing == "fiml", ov=list(spec.ov),
                     defs=defs, label_rows=label_rows, r2_nodes=r2_nodes, want_defined=defined,
                     want_std=std, want_r2=r2, fit_measures=tuple(fit_measures), want_se=se,
-                    exo=bool(t["exo"].any()))
+                    exo=bool(t["exo"].any()), hinv_sample=observed, hinv_model=expected)
+
+
+def inverse_hessian(H, fallback=None):
+    """Inverse of a Hessian of F for a starting metric; eigenvalues floored when not positive definite."""
+    try:
+        c = linalg.cho_factor(H, check_finite=True)
+        return linalg.cho_solve(c, np.eye(len(H)))
+    except (np.linalg.LinAlgError, ValueError):
+        if fallback is not None:
+            return fallback
+        vals, vecs = np.linalg.eigh((H + H.T) / 2)
+        floor = 1e-6 * max(vals.max(), 1e-12)
+        return (vecs / np.maximum(vals, floor)) @ vecs.T

@@ -20,16 +20,28 @@ __all__ = ["standardize", "r_squared", "moment_jacobian"]
 
 
 def _index(model, table):
-    """Positions of each row's variables, computed once per table."""
-    pos = {v: i for i, v in enumerate(model.spec.variables)}
-    cache = getattr(model, "_std_index", None)
+    """Positions and row classes of each row of ``table``, computed once per table.
+
+    Kept on the model's spec, which replications of one model share, so a
+    bootstrap draw does not rebuild it.
+    """
+    holder = model.spec
+    cache = getattr(holder, "_std_index", None)
     if cache is not None and cache[0] is table:   # the object itself: an id() can be reused
         return cache[1]
+    pos = {v: i for i, v in enumerate(model.spec.variables)}
     op = table["op"].to_numpy()
-    lhs = np.array([pos.get(v, -1) for v in table["lhs"]])
-    rhs = np.array([pos.get(v, -1) for v in table["rhs"]])
-    idx = {"op": op, "lhs": lhs, "rhs": rhs, "group": table["group"].to_numpy()}
-    model._std_index = (table, idx)
+    lhs = np.array([pos.get(v, -1) for v in table["lhs"]], int)
+    rhs = np.array([pos.get(v, -1) for v in table["rhs"]], int)
+    grp = table["group"].to_numpy()
+    classes = []
+    for gi in np.unique(grp):
+        g = grp == gi
+        classes.append((gi, [np.flatnonzero(g & k) for k in (
+            op == "=~", op == "~", (op == "~~") & (lhs == rhs), (op == "~~") & (lhs != rhs),
+            op == "~1")]))
+    idx = {"op": op, "lhs": lhs, "rhs": rhs, "group": grp, "classes": classes}
+    holder._std_index = (table, idx)
     return idx
 
 
@@ -38,24 +50,18 @@ def standardize(model, theta, table, values=None):
     idx = _index(model, table)
     est = np.asarray(table["est"] if values is None else values, float)
     out = np.full(len(est), np.nan)
-    op, lhs, rhs, grp = idx["op"], idx["lhs"], idx["rhs"], idx["group"]
-    for gi in np.unique(grp):
-        A, S, m = model.matrices(theta, gi)
+    lhs, rhs = idx["lhs"], idx["rhs"]
+    for gi, (load, reg, var, cov, mean) in idx["classes"]:
+        _, S, _ = model.matrices(theta, gi)
         S_all, _ = model.all_moments(theta, gi)
         sd = np.sqrt(np.clip(np.diag(S_all), 0, None))
         with np.errstate(divide="ignore", invalid="ignore"):
-            g = grp == gi
-            k = g & (op == "=~")
-            out[k] = est[k] * sd[lhs[k]] / sd[rhs[k]]
-            k = g & (op == "~")
-            out[k] = est[k] * sd[rhs[k]] / sd[lhs[k]]
-            k = g & (op == "~~") & (lhs == rhs)
-            out[k] = est[k] / sd[lhs[k]] ** 2
-            k = g & (op == "~~") & (lhs != rhs)
-            denom = S[lhs[k], lhs[k]] * S[rhs[k], rhs[k]]
-            out[k] = np.where(denom > 0, est[k] / np.sqrt(np.abs(denom)), np.nan)
-            k = g & (op == "~1")
-            out[k] = est[k] / sd[lhs[k]]
+            out[load] = est[load] * sd[lhs[load]] / sd[rhs[load]]
+            out[reg] = est[reg] * sd[rhs[reg]] / sd[lhs[reg]]
+            out[var] = est[var] / sd[lhs[var]] ** 2
+            denom = S[lhs[cov], lhs[cov]] * S[rhs[cov], rhs[cov]]
+            out[cov] = np.where(denom > 0, est[cov] / np.sqrt(np.abs(denom)), np.nan)
+            out[mean] = est[mean] / sd[lhs[mean]]
     out[~np.isfinite(out)] = np.nan
     return out
 

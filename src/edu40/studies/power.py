@@ -342,7 +342,7 @@ def _mc_chunk(payload: _MCPayload, indices, seeds):
             if len(X) <= len(rf.ov):
                 out.append((f"too few complete rows ({len(X)}) after listwise deletion", None))
                 continue
-        reason, model, fit = rf.refit([X])
+        reason, model, fit = rf.refit([X], implied=True)
         if reason:
             out.append((reason, None))
             continue
@@ -600,7 +600,7 @@ def monte_carlo_power(model: str, population, n: int, reps: int = 500, *, params
     else:
         raise TypeError(f"population must be an edu40.PopulationModel or a DataFrame with columns "
                         f"lhs, op, rhs, value, not {type(population).__name__}")
-    rf = make_refitter(pilot, std=True)
+    rf = make_refitter(pilot, std=True, sample=False)
     if fiml:   # the replications analyse raw data with FIML: a template on the pilot's spec
         template = RAMModel(rf.model.spec, rf.model.groups, meanstructure=True, fiml=True)
         rf.model, rf.fiml = template, True
