@@ -71,6 +71,8 @@ from ..core.reportable import Reportable
 from ..core.i18n import check_language, pick
 from ..core.parallel import (ReplicationError, check_count, one_blas_thread, run_replications,
                              seed_sequence)
+from .bootdraws import (_bollen_stine_data, _bollen_stine_maps, _bootstrap_chunk, _draw_indices,
+                        _jackknife_chunk, _Payload)
 from .refit import VARYING_INDICES, make_refitter
 
 __all__ = ["bootstrap", "BootstrapResult", "norm_inter", "ReplicationError"]
@@ -315,79 +317,6 @@ class BootstrapResult(Reportable):
         return "".join(parts)
 
 
-# -- the workers' side -----------------------------------------------------------------------
-@dataclass
-class _Payload:
-    refitter: object
-    data: list                     # per group: rows to resample (ordinary)
-    bs_data: list | None           # per group: Bollen–Stine transformed rows, or None
-
-
-def _draw_indices(rng, sizes):
-    return [rng.integers(0, n, n) for n in sizes]
-
-
-def _bootstrap_chunk(payload: _Payload, indices, seeds):
-    rf = payload.refitter
-    sizes = [len(X) for X in payload.data]
-    out = []
-    for seed in seeds:
-        rng = np.random.default_rng(seed)
-        idx = _draw_indices(rng, sizes)
-        reason, model, fit = rf.refit([X[i] for X, i in zip(payload.data, idx)])
-        if reason:
-            values, improper = None, False
-        else:
-            values = rf.statistics(model, fit.theta)
-            improper = rf.improper(model, fit.theta)
-        bs_reason, bs_T = "", np.nan
-        if payload.bs_data is not None:
-            bs_reason, bs_model, bs_fit = rf.refit([Z[i] for Z, i in zip(payload.bs_data, idx)],
-                                                   implied=True)
-            if not bs_reason:
-                bs_T = _chisq(rf, bs_model, bs_fit)
-        out.append((reason, values, improper, bs_reason, bs_T))
-    return out
-
-
-def _chisq(rf, model, fit):
-    """T = sum_g c_g F_g = (sum_g c_g) F, the weights of F summing to 1 (complete data)."""
-    return max(float(sum(rf._weights(model.groups)) * fit.fmin), 0.0)
-
-
-def _jackknife_chunk(payload: _Payload, indices, seeds):
-    rf = payload.refitter
-    sizes = np.cumsum([0] + [len(X) for X in payload.data])
-    out = []
-    for i in indices:
-        g = int(np.searchsorted(sizes, i, side="right") - 1)
-        Xs = list(payload.data)
-        Xs[g] = np.delete(Xs[g], i - sizes[g], axis=0)
-        reason, model, fit = rf.refit(Xs)
-        out.append((reason, None if reason else rf.statistics(model, fit.theta)))
-    return out
-
-
-# -- the driver ----------------------------------------------------------------------------
-def _sqrtm(M):
-    vals, vecs = np.linalg.eigh(M)
-    return (vecs * np.sqrt(np.clip(vals, 0, None))) @ vecs.T
-
-
-def _bollen_stine_data(result):
-    """Each group's rows transformed so that the model fits them exactly."""
-    out = []
-    model = result._model
-    for gi, g in enumerate(model.groups):
-        sigma, mu, *_ = model.moments(result._theta, gi)
-        S_inv_half = np.linalg.inv(_sqrtm(g.cov))
-        Z = (g.raw - g.raw.mean(axis=0)) @ S_inv_half @ _sqrtm(sigma)
-        if model.meanstructure:
-            Z = Z + mu
-        out.append(Z)
-    return out
-
-
 def _layout(result, rf):
     """Names of the statistic vector's parts: (section, slice) and the row tables."""
     q = len(result._theta)
@@ -499,9 +428,10 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
             raise ValueError(f"unknown or constant fit measures {bad}; choose from {list(VARYING_INDICES)}")
     with one_blas_thread():
         rf = make_refitter(result, defined=True, std=standardized, r2=r2, fit_measures=fit_names)
-        bs_data = _bollen_stine_data(result) if bollen_stine else None
+        maps = _bollen_stine_maps(result) if bollen_stine else None
+        bs_data = _bollen_stine_data(result, maps) if bollen_stine else None
     ss = seed_sequence(seed)
-    payload = _Payload(rf, [g.raw for g in groups], bs_data)
+    payload = _Payload(rf, [g.raw for g in groups], bs_data, maps)
     outputs, error = run_replications(_bootstrap_chunk, payload, n, ss, n_jobs=n_jobs,
                                       backend=backend, client=client, progress=progress,
                                       desc="bootstrap")

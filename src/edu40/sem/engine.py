@@ -505,8 +505,9 @@ class RAMModel:
             return -np.linalg.lstsq(H + lam * np.eye(len(g)), g, rcond=None)[0]
 
     def _fallback(self, theta, why, maxiter=20000) -> FitOutcome:
-        res = optimize.minimize(self.objective, theta, jac=self.gradient, method="BFGS",
-                                options={"gtol": 1e-8, "maxiter": maxiter})
+        with np.errstate(invalid="ignore", over="ignore"):   # trial points outside the domain: inf
+            res = optimize.minimize(self.objective, theta, jac=self.gradient, method="BFGS",
+                                    options={"gtol": 1e-8, "maxiter": maxiter})
         g = self.gradient(res.x) if np.isfinite(res.fun) else np.full(self.q, np.nan)
         converged = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-5)
         msg = f"{why}; BFGS fallback: {res.message}"

@@ -69,7 +69,18 @@ class Refitter:
     exo: bool = False
     hinv_sample: np.ndarray = field(default=None, repr=False)   # resamples of the data
     hinv_model: np.ndarray = field(default=None, repr=False)    # samples from the fitted model
+    batch: bool = False           # complete data without fixed.x: chunks are fitted as stacks
+    fit_info: dict = field(default=None, repr=False)            # constants of the fit indices
     _codes: list = field(default=None, repr=False)
+    _bm: object = field(default=None, repr=False)
+
+    def batch_model(self):
+        """The :class:`~edu40.sem.batch.BatchModel` of the template (built once per process)."""
+        if self._bm is None:
+            from .batch import BatchModel
+
+            self._bm = BatchModel(self.model)
+        return self._bm
 
     # -- samples -> fitted replication ----------------------------------------------
     def groups_from(self, Xs):
@@ -229,11 +240,18 @@ def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(),
     full = result._model
     expected = inverse_hessian(full.derivatives(theta)[2])
     observed = inverse_hessian(observed_hessian(full, theta), fallback=expected) if sample else None
+    fiml, exo = result.missing == "fiml", bool(t["exo"].any())
+    fi = result.fit_indices
+    p = len(spec.ov)
+    info = {"df": float(fi["df"]), "baseline.df": float(fi["baseline.df"]), "npar": float(fi["npar"]),
+            "nobs": float(fi["nobs"]), "n": [g.n for g in model.groups],
+            "nel": len(model.groups) * (p * (p + 1) // 2 + (p if model.meanstructure else 0))}
     return Refitter(model=model, theta=theta,
-                    likelihood=result.likelihood, fiml=result.missing == "fiml", ov=list(spec.ov),
+                    likelihood=result.likelihood, fiml=fiml, ov=list(spec.ov),
                     defs=defs, label_rows=label_rows, r2_nodes=r2_nodes, want_defined=defined,
                     want_std=std, want_r2=r2, fit_measures=tuple(fit_measures), want_se=se,
-                    exo=bool(t["exo"].any()), hinv_sample=observed, hinv_model=expected)
+                    exo=exo, hinv_sample=observed, hinv_model=expected,
+                    batch=not (fiml or exo or se), fit_info=info)
 
 
 def inverse_hessian(H, fallback=None):
