@@ -84,8 +84,15 @@ def one_blas_thread():
     return _CONTROLLER[0].limit(limits=1, user_api="blas")
 
 
-def _run_chunk(task, payload, indices, seeds):
-    """Worker side: one chunk of replications with a single BLAS thread."""
+def _run_chunk(task, payload, indices, seeds, limit=True):
+    """Worker side: one chunk of replications with a single BLAS thread.
+
+    ``limit=False`` in worker threads: the calling thread holds the limit for
+    all of them (the limit is per process, and threads entering and leaving
+    it would undo each other's).
+    """
+    if not limit:
+        return indices, task(payload, indices, seeds)
     with one_blas_thread():
         return indices, task(payload, indices, seeds)
 
@@ -99,12 +106,18 @@ def _chunks(n: int, workers: int, chunk_size=None):
 
 def run_replications(task, payload, n: int, seed_seq: np.random.SeedSequence, *, n_jobs=-1,
                      backend=None, client=None, progress=True, desc="replications",
-                     chunk_size=None):
+                     chunk_size=None, prefer=None):
     """Run ``task(payload, indices, seeds) -> list`` over replications ``0..n-1``.
 
     Returns ``(outputs, error)``: ``outputs`` maps each finished replication
     to its output; ``error`` is ``None`` or the exception that stopped the
     run (the caller keeps the partial outputs and reports it).
+
+    ``prefer="threads"``: with ``backend=None``, run chunks on threads of
+    this process.  For tasks that spend their time in numpy's stacked array
+    operations (which release the GIL) threads cost nothing to start, where
+    worker processes cost a second or more each (they import numpy, scipy,
+    pandas and edu40) the first time in a session.
     """
     seeds = seed_seq.spawn(n)
     outputs: dict = {}
@@ -112,11 +125,40 @@ def run_replications(task, payload, n: int, seed_seq: np.random.SeedSequence, *,
     try:
         if backend == "dask":
             error = _run_dask(task, payload, seeds, n, client, outputs, bar, chunk_size)
+        elif backend is None and prefer == "threads":
+            error = _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size)
         else:
             error = _run_joblib(task, payload, seeds, n, n_jobs, backend, outputs, bar, chunk_size)
     finally:
         bar.close()
     return outputs, error
+
+
+def _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size):
+    import joblib
+
+    workers = joblib.effective_n_jobs(n_jobs)
+    if chunk_size is None:
+        # stacked tasks work best on tens of replications at once
+        chunk_size = max(16, min(64, math.ceil(n / (4 * max(workers, 1)))))
+    chunks = _chunks(n, workers, chunk_size)
+    try:
+        with one_blas_thread():
+            if workers == 1 or len(chunks) == 1:
+                for idx in chunks:
+                    done_idx, outs = _run_chunk(task, payload, idx, [seeds[i] for i in idx], False)
+                    outputs.update(zip(done_idx, outs))
+                    bar.update(len(done_idx))
+                return None
+            with joblib.Parallel(n_jobs=workers, backend="threading",
+                                 return_as="generator_unordered") as par:
+                for done_idx, outs in par(joblib.delayed(_run_chunk)(
+                        task, payload, idx, [seeds[i] for i in idx], False) for idx in chunks):
+                    outputs.update(zip(done_idx, outs))
+                    bar.update(len(done_idx))
+        return None
+    except (Exception, KeyboardInterrupt) as err:   # keep what finished; the caller reports it
+        return err
 
 
 def _progress_bar(n, progress, desc):

@@ -21,8 +21,9 @@ import numpy as np
 from scipy import special
 
 from .batch import cholesky_rows, inverse_lower
+from .indices import rmsea_ci_many
 
-__all__ = ["BootMoments", "batch_statistics", "rmsea_ci_many"]
+__all__ = ["BootMoments", "batch_statistics"]
 
 _LOG2PI = np.log(2 * np.pi)
 # the counts-times-cross-products product is used while the cross products fit in this many numbers
@@ -233,87 +234,3 @@ def fit_indices_many(bm, theta, samples, fmin, info, likelihood):
     out["aic"] = -2 * logl + 2 * npar
     out["bic"] = -2 * logl + npar * np.log(N)
     return out
-
-
-def _root_decreasing(fun, lo, hi, rtol=1e-11, max_iter=300):
-    """Roots of decreasing functions bracketed by ``[lo, hi]`` (arrays): Illinois false position.
-
-    Stops when the bracket is narrower than ``rtol * max(1, root)`` (an RMSEA
-    limit then moves by less than 1e-11) or the function is zero to its
-    rounding; a bisection step whenever false position moves the same end
-    three times keeps the bracket shrinking.
-    """
-    a, b = lo.astype(float).copy(), hi.astype(float).copy()
-    fa, fb = fun(a), fun(b)
-    run = np.zeros(len(a), int)           # +k: a moved k times in a row; -k: b moved
-    for _ in range(max_iter):
-        todo = (b - a) > rtol * np.maximum(1.0, np.abs(b))
-        if not todo.any():
-            break
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = b - fb * (b - a) / (fb - fa)
-        bisect = ~((x > a) & (x < b)) | (np.abs(run) >= 3)
-        x = np.where(bisect, 0.5 * (a + b), x)
-        fx = fun(x)
-        right = fx > 0                    # decreasing: the root lies above x
-        move_a, move_b = todo & right, todo & ~right
-        # Illinois: when the same end moves again, halve the value kept at the other end
-        fa = np.where(move_a, fx, np.where(move_b & (run < 0), 0.5 * fa, fa))
-        fb = np.where(move_b, fx, np.where(move_a & (run > 0), 0.5 * fb, fb))
-        a = np.where(move_a, x, a)
-        b = np.where(move_b, x, b)
-        exact = todo & (np.abs(fx) <= 1e-15)          # the value is zero to its rounding: done
-        a = np.where(exact, x, a)
-        b = np.where(exact, x, b)
-        run = np.where(move_a, np.where(run > 0, run + 1, 1), np.where(move_b, np.where(run < 0, run - 1, -1), run))
-        run = np.where(todo & bisect, 0, run)
-    return 0.5 * (a + b)
-
-
-def rmsea_ci_many(X2, df, N, G=1, level=0.90):
-    """:func:`edu40.sem.indices.rmsea_ci` for an array of chi-squares (same rules, same limits)."""
-    X2 = np.asarray(X2, float)
-    lower = np.zeros(len(X2))
-    upper = np.zeros(len(X2))
-    if df < 1:
-        return lower, upper
-    upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
-    finite = np.isfinite(X2)
-    x = np.where(finite, X2, 0.0)
-
-    def lo(lam, sel):
-        return np.where(lam > 0, special.chndtr(x[sel], df, lam), special.chdtr(df, x[sel])) - upper_p
-
-    def up(lam, sel):
-        return np.where(lam > 0, special.chndtr(x[sel], df, lam), special.chdtr(df, x[sel])) - lower_p
-
-    zero = np.zeros(len(x))
-    has_lo = np.flatnonzero(finite & (lo(zero, slice(None)) >= 0))
-    if len(has_lo):
-        lam = _root_decreasing(lambda v: lo(v, has_lo), *_bracket(
-            lambda v: lo(v, has_lo), x[has_lo], df, upper_p, zero[has_lo], x[has_lo]))
-        lower[has_lo] = np.sqrt(lam / (N * df)) * np.sqrt(G)
-    n_rmsea = np.maximum(N, x * 4)
-    has_up = np.flatnonzero(finite & ~(up(n_rmsea, slice(None)) > 0) & ~(up(zero, slice(None)) < 0))
-    if len(has_up):
-        lam = _root_decreasing(lambda v: up(v, has_up), *_bracket(
-            lambda v: up(v, has_up), x[has_up], df, lower_p, zero[has_up], n_rmsea[has_up]))
-        upper[has_up] = np.sqrt(lam / (N * df)) * np.sqrt(G)
-    return lower, upper
-
-
-def _bracket(fun, X2, df, prob, lo, hi):
-    """A narrow bracket around the noncentrality with P(chi2(df, lam) <= X2) = prob.
-
-    From the normal approximation X2 = df + lam + z sqrt(2 (df + 2 lam)),
-    widened by 5 %; where it does not bracket the root, the full ``[lo, hi]``.
-    """
-    z = special.ndtri(prob)
-    c = X2 - df + 2 * z * z
-    with np.errstate(invalid="ignore"):
-        guess = c - np.sign(z) * np.sqrt(np.maximum(c * c - (X2 - df) ** 2 + 2 * z * z * df, 0.0))
-    guess = np.clip(np.nan_to_num(guess), lo, hi)
-    a = np.clip(0.95 * guess - 1.0, lo, hi)
-    b = np.clip(1.05 * guess + 1.0, lo, hi)
-    good = (fun(a) >= 0) & (fun(b) <= 0)
-    return np.where(good, a, lo), np.where(good, b, hi)

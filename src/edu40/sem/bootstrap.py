@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ..core.blocks import heading, table, text
 from ..core.reportable import Reportable
@@ -116,7 +116,7 @@ def norm_inter(t, alpha) -> np.ndarray:
         elif kj == rk[j]:
             out[j] = t[kj - 1]
         else:
-            z = stats.norm.ppf([alpha[j], kj / (R + 1), (kj + 1) / (R + 1)])
+            z = special.ndtri(np.array([alpha[j], kj / (R + 1), (kj + 1) / (R + 1)]))
             out[j] = t[kj - 1] + (z[0] - z[1]) / (z[2] - z[1]) * (t[kj] - t[kj - 1])
     return out
 
@@ -125,7 +125,7 @@ def _interval(draws, t0, level, kind, accel=None):
     """CI of each column of ``draws`` (R x k) around the estimates ``t0``."""
     lo, hi = np.array(t0, float), np.array(t0, float)
     a2 = np.array([(1 - level) / 2, (1 + level) / 2])
-    z = stats.norm.ppf(a2)
+    z = special.ndtri(a2)
     for j in range(draws.shape[1]):
         t = draws[:, j]
         t = t[np.isfinite(t)]
@@ -138,10 +138,10 @@ def _interval(draws, t0, level, kind, accel=None):
             alpha = a2
         else:
             with np.errstate(divide="ignore"):
-                w = stats.norm.ppf(np.mean(t < t0[j]))
+                w = special.ndtri(np.mean(t < t0[j]))
             a = 0.0 if kind == "bc" else accel[j]
             with np.errstate(invalid="ignore", divide="ignore"):
-                alpha = stats.norm.cdf(w + (w + z) / (1 - a * (w + z)))
+                alpha = special.ndtr(w + (w + z) / (1 - a * (w + z)))
             if not np.all(np.isfinite(alpha)):   # t0 outside the draws: the extreme draw
                 alpha = np.where(np.isfinite(alpha), alpha, 0.0 if w < 0 else 1.0)
         lo[j], hi[j] = norm_inter(t, alpha)
@@ -358,11 +358,15 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
     seed : int, optional
         Same seed, same result, whatever ``n_jobs`` and ``backend``.
     n_jobs : int
-        Worker processes for joblib (-1: all cores; 1: in this process).
+        Parallel workers (-1: all cores; 1: in this process).
     backend : None, "loky", "threading", "sequential" or "dask"
-        ``"dask"`` sends the draws to a Dask cluster: the current
-        ``distributed`` client, or ``client=`` (a Client or a scheduler
-        address).
+        ``None``: complete-data models run on threads of this process (the
+        draws of a chunk are fitted as stacked arrays, which release the
+        GIL; nothing to start), FIML and fixed.x models on joblib's worker
+        processes (started once per session).  ``"loky"`` forces worker
+        processes.  ``"dask"`` sends the draws to a Dask cluster: the
+        current ``distributed`` client, or ``client=`` (a Client or a
+        scheduler address).
     progress : bool
         Show a progress bar (tqdm).
     bollen_stine : bool, optional
@@ -434,7 +438,7 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
     payload = _Payload(rf, [g.raw for g in groups], bs_data, maps)
     outputs, error = run_replications(_bootstrap_chunk, payload, n, ss, n_jobs=n_jobs,
                                       backend=backend, client=client, progress=progress,
-                                      desc="bootstrap")
+                                      desc="bootstrap", prefer="threads" if rf.batch else None)
     with one_blas_thread():
         boot = _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backend,
                          client, progress, complete=error is None)
@@ -533,7 +537,7 @@ def _wald(frame, col):
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, frame[col].to_numpy(float) / se, np.nan)
     frame["z"] = z
-    frame["pvalue"] = 2 * stats.norm.sf(np.abs(z))
+    frame["pvalue"] = 2 * special.ndtr(-np.abs(z))
 
 
 def _draw_names(result, rf, sections, width):

@@ -42,7 +42,7 @@ import copy
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import linalg, optimize
+from scipy import linalg
 
 from .hessian import observed_hessian
 from .patterns import PatternSet, chol_inverse, pattern_index, pattern_inverses
@@ -505,6 +505,8 @@ class RAMModel:
             return -np.linalg.lstsq(H + lam * np.eye(len(g)), g, rcond=None)[0]
 
     def _fallback(self, theta, why, maxiter=20000) -> FitOutcome:
+        from scipy import optimize   # rarely needed: not imported with the engine
+
         with np.errstate(invalid="ignore", over="ignore"):   # trial points outside the domain: inf
             res = optimize.minimize(self.objective, theta, jac=self.gradient, method="BFGS",
                                     options={"gtol": 1e-8, "maxiter": maxiter})

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from .engine import chol_inverse, pattern_index, pattern_inverses
 
-__all__ = ["compute_fit_indices", "fit_index_values", "FIT_INDEX_NAMES", "saturated_fiml", "rmsea_ci"]
+__all__ = ["compute_fit_indices", "fit_index_values", "FIT_INDEX_NAMES", "saturated_fiml", "rmsea_ci",
+           "rmsea_ci_many"]
 
 FIT_INDEX_NAMES = ["npar", "nobs", "chisq", "df", "pvalue", "cmin/df", "baseline.chisq",
                    "baseline.df", "baseline.pvalue", "cfi", "tli", "nfi", "ifi", "rfi", "gfi",
@@ -100,31 +101,97 @@ def _pattern_loglik(patterns, mu, sigma) -> float:
 
 
 def rmsea_ci(X2, df, N, G=1, level=0.90):
-    """Lower and upper limits of the RMSEA interval (lavaan's lav_fit_rmsea_ci)."""
-    if not (np.isfinite(X2) and df >= 1):
-        return 0.0, 0.0
+    """Lower and upper limits of the RMSEA interval (lavaan's lav_fit_rmsea_ci).
+
+    The noncentrality ``lam`` with ``P(chi2(df, lam) <= X2) = (1 +- level)/2``,
+    as ``sqrt(lam / (N df)) sqrt(G)``; 0 when the interval reaches zero.
+    """
+    lower, upper = rmsea_ci_many(np.array([X2], float), df, N, G, level)
+    return float(lower[0]), float(upper[0])
+
+
+def _root_decreasing(fun, lo, hi, rtol=1e-11, max_iter=300):
+    """Roots of decreasing functions bracketed by ``[lo, hi]`` (arrays): Illinois false position.
+
+    Stops when the bracket is narrower than ``rtol * max(1, root)`` (an RMSEA
+    limit then moves by less than 1e-11) or the function is zero to its
+    rounding; a bisection step whenever false position moves the same end
+    three times keeps the bracket shrinking.
+    """
+    a, b = lo.astype(float).copy(), hi.astype(float).copy()
+    fa, fb = fun(a), fun(b)
+    run = np.zeros(len(a), int)           # +k: a moved k times in a row; -k: b moved
+    for _ in range(max_iter):
+        todo = (b - a) > rtol * np.maximum(1.0, np.abs(b))
+        if not todo.any():
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x = b - fb * (b - a) / (fb - fa)
+        bisect = ~((x > a) & (x < b)) | (np.abs(run) >= 3)
+        x = np.where(bisect, 0.5 * (a + b), x)
+        fx = fun(x)
+        right = fx > 0                    # decreasing: the root lies above x
+        move_a, move_b = todo & right, todo & ~right
+        # Illinois: when the same end moves again, halve the value kept at the other end
+        fa = np.where(move_a, fx, np.where(move_b & (run < 0), 0.5 * fa, fa))
+        fb = np.where(move_b, fx, np.where(move_a & (run > 0), 0.5 * fb, fb))
+        a = np.where(move_a, x, a)
+        b = np.where(move_b, x, b)
+        exact = todo & (np.abs(fx) <= 1e-15)          # the value is zero to its rounding: done
+        a = np.where(exact, x, a)
+        b = np.where(exact, x, b)
+        run = np.where(move_a, np.where(run > 0, run + 1, 1), np.where(move_b, np.where(run < 0, run - 1, -1), run))
+        run = np.where(todo & bisect, 0, run)
+    return 0.5 * (a + b)
+
+
+def rmsea_ci_many(X2, df, N, G=1, level=0.90):
+    """:func:`edu40.sem.indices.rmsea_ci` for an array of chi-squares (same rules, same limits)."""
+    X2 = np.asarray(X2, float)
+    lower = np.zeros(len(X2))
+    upper = np.zeros(len(X2))
+    if df < 1:
+        return lower, upper
     upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
+    finite = np.isfinite(X2)
+    x = np.where(finite, X2, 0.0)
 
-    # the ufuncs behind scipy.stats.ncx2.cdf / chi2.cdf, without the generic distribution
-    # machinery (2.5 us a call instead of 100 us; the same values)
-    def lo(lam):
-        return special.chndtr(X2, df, lam) - upper_p if lam > 0 else special.chdtr(df, X2) - upper_p
+    def lo(lam, sel):
+        return np.where(lam > 0, special.chndtr(x[sel], df, lam), special.chdtr(df, x[sel])) - upper_p
 
-    def up(lam):
-        return special.chndtr(X2, df, lam) - lower_p if lam > 0 else special.chdtr(df, X2) - lower_p
+    def up(lam, sel):
+        return np.where(lam > 0, special.chndtr(x[sel], df, lam), special.chdtr(df, x[sel])) - lower_p
 
-    if lo(0) < 0:
-        lower = 0.0
-    else:
-        lam = optimize.brentq(lo, 0, X2, xtol=1e-12)
-        lower = np.sqrt(lam / (N * df)) * np.sqrt(G)
-    n_rmsea = max(N, X2 * 4)
-    if up(n_rmsea) > 0 or up(0) < 0:
-        upper = 0.0
-    else:
-        lam = optimize.brentq(up, 0, n_rmsea, xtol=1e-12)
-        upper = np.sqrt(lam / (N * df)) * np.sqrt(G)
+    zero = np.zeros(len(x))
+    has_lo = np.flatnonzero(finite & (lo(zero, slice(None)) >= 0))
+    if len(has_lo):
+        lam = _root_decreasing(lambda v: lo(v, has_lo), *_bracket(
+            lambda v: lo(v, has_lo), x[has_lo], df, upper_p, zero[has_lo], x[has_lo]))
+        lower[has_lo] = np.sqrt(lam / (N * df)) * np.sqrt(G)
+    n_rmsea = np.maximum(N, x * 4)
+    has_up = np.flatnonzero(finite & ~(up(n_rmsea, slice(None)) > 0) & ~(up(zero, slice(None)) < 0))
+    if len(has_up):
+        lam = _root_decreasing(lambda v: up(v, has_up), *_bracket(
+            lambda v: up(v, has_up), x[has_up], df, lower_p, zero[has_up], n_rmsea[has_up]))
+        upper[has_up] = np.sqrt(lam / (N * df)) * np.sqrt(G)
     return lower, upper
+
+
+def _bracket(fun, X2, df, prob, lo, hi):
+    """A narrow bracket around the noncentrality with P(chi2(df, lam) <= X2) = prob.
+
+    From the normal approximation X2 = df + lam + z sqrt(2 (df + 2 lam)),
+    widened by 5 %; where it does not bracket the root, the full ``[lo, hi]``.
+    """
+    z = special.ndtri(prob)
+    c = X2 - df + 2 * z * z
+    with np.errstate(invalid="ignore"):
+        guess = c - np.sign(z) * np.sqrt(np.maximum(c * c - (X2 - df) ** 2 + 2 * z * z * df, 0.0))
+    guess = np.clip(np.nan_to_num(guess), lo, hi)
+    a = np.clip(0.95 * guess - 1.0, lo, hi)
+    b = np.clip(1.05 * guess + 1.0, lo, hi)
+    good = (fun(a) >= 0) & (fun(b) <= 0)
+    return np.where(good, a, lo), np.where(good, b, hi)
 
 
 def _vech(M):

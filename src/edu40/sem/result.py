@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from ..core.blocks import figure, heading, table, text, warning
 from ..core.reportable import Reportable
@@ -123,8 +123,8 @@ class SEMResult(Reportable):
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(se > 0, est / se, np.nan)
         frame["z"] = z
-        frame["pvalue"] = 2 * stats.norm.sf(np.abs(z))
-        crit = stats.norm.ppf(0.975)
+        frame["pvalue"] = 2 * special.ndtr(-np.abs(z))
+        crit = special.ndtri(0.975)
         frame["ci.lower"] = est - crit * se
         frame["ci.upper"] = est + crit * se
         if len(self._model.groups) > 1:
