@@ -92,6 +92,8 @@ class _GroupPlan:
         s = len(self.src)
         where = np.full(n, -1)
         where[self.src] = np.arange(s)
+        self.cA_src = where[lay.cA]
+        self.A0s = lay.A0[:, self.src]
         self.nA, self.nS = len(lay.kA), len(lay.kS)
         L = len(lay.k_all)
         P = np.zeros((L, q))
@@ -148,10 +150,12 @@ class BatchModel:
         self.eye_n = np.eye(self.n)
 
     # -- implied moments --------------------------------------------------------
-    def _matrices(self, theta, lay):
+    def _matrices(self, theta, plan):
+        """``A[:, :, src]`` (the only non-zero columns of A), ``S`` and ``m`` of each draw."""
+        lay = plan.lay
         b, n = len(theta), self.n
-        A = np.broadcast_to(lay.A0, (b, n, n)).copy()
-        A.reshape(b, -1)[:, lay.fA] = theta[:, lay.kA]
+        As = np.broadcast_to(plan.A0s, (b, n, len(plan.src))).copy()
+        As[:, lay.rA, plan.cA_src] = theta[:, lay.kA]
         S = np.broadcast_to(lay.S0, (b, n, n)).copy()
         v = theta[:, lay.kS]
         S.reshape(b, -1)[:, lay.fS] = v
@@ -160,28 +164,44 @@ class BatchModel:
         if self.ms:
             m = np.broadcast_to(lay.m0, (b, n)).copy()
             m[:, lay.rM] = theta[:, lay.kM]
-        return A, S, m
+        return As, S, m
 
-    def _paths(self, A, plan):
+    def _paths(self, As, plan):
         """``N[:, :, src]`` with ``N = E - I``: the total effects sent by the source nodes."""
         src, d = plan.src, plan.lay.depth
         if d is None:
+            A = np.zeros((len(As), self.n, self.n))
+            A[:, :, src] = As
             E = np.linalg.inv(self.eye_n - A)
             Ns = E[:, :, src]
             Ns[:, src, np.arange(len(src))] -= 1.0
             return Ns
-        As = A[:, :, src]
         Ns, power = As.copy(), As
         for _ in range(d - 1):           # A^k[:, src] = A[:, src] A^(k-1)[src, src]
             power = As @ power[:, src, :]
             Ns += power
         return Ns
 
+    def node_variances(self, theta, gi):
+        """``(diag(Sigma_all), S)``: implied variances of all nodes and the S matrix, per draw.
+
+        ``diag((I + N) S (I + N)') = diag(S) + 2 rowsum(N o S) + rowsum((N S) o N)``
+        with ``N`` on its source columns only.
+        """
+        plan = self.plans[gi]
+        As, S, _ = self._matrices(theta, plan)
+        Ns = self._paths(As, plan)
+        src = plan.src
+        Scols = S[:, :, src]
+        var = (np.diagonal(S, axis1=1, axis2=2) + 2.0 * np.einsum("bks,bks->bk", Ns, Scols)
+               + np.einsum("bks,bks->bk", Ns @ Scols[:, src, :], Ns))
+        return var, S
+
     def moments(self, theta, gi):
         """``(sigma, mu, Ns, SallP, Em, S)``: implied moments of group ``gi`` for each draw."""
         plan = self.plans[gi]
-        A, S, m = self._matrices(theta, plan.lay)
-        Ns = self._paths(A, plan)
+        As, S, m = self._matrices(theta, plan)
+        Ns = self._paths(As, plan)
         p, src = self.p, plan.src
         Nps_t = Ns[:, :p, :].transpose(0, 2, 1)
         SF = S[:, :, :p] + S[:, :, src] @ Nps_t             # S FE'

@@ -23,7 +23,7 @@ from scipy import special
 from .batch import cholesky_rows, inverse_lower
 from .indices import rmsea_ci_many
 
-__all__ = ["BootMoments", "batch_statistics"]
+__all__ = ["BootMoments", "batch_statistics", "standardize_many", "central_jacobian"]
 
 _LOG2PI = np.log(2 * np.pi)
 # the counts-times-cross-products product is used while the cross products fit in this many numbers
@@ -77,52 +77,63 @@ def sample_stack(cov, mean):
 
 
 # -- statistics -------------------------------------------------------------------------------
-def _all_moments(bm, theta, gi):
-    """``(S_all, S)``: implied covariance of all nodes and the S matrix, per draw."""
-    plan = bm.plans[gi]
-    A, S, _ = bm._matrices(theta, plan.lay)
-    Ns = bm._paths(A, plan)
-    E = np.broadcast_to(bm.eye_n, A.shape).copy()
-    E[:, :, plan.src] += Ns
-    return E @ S @ E.transpose(0, 2, 1), S
+def standardize_many(bm, theta, table, est, moments=None):
+    """:func:`edu40.sem.standardize.standardize` for each row of ``theta`` (B x q), ``est`` (B x rows)."""
+    from .standardize import _index
+
+    moments = moments or [bm.node_variances(theta, gi) for gi in range(len(bm.plans))]
+    idx = _index(bm.model, table)
+    std = np.full(est.shape, np.nan)
+    lhs, rhs = idx["lhs"], idx["rhs"]
+    for gi, (load, reg, var, cov, mean) in idx["classes"]:
+        node_var, S = moments[gi]
+        sd = np.sqrt(np.clip(node_var, 0, None))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            std[:, load] = est[:, load] * sd[:, lhs[load]] / sd[:, rhs[load]]
+            std[:, reg] = est[:, reg] * sd[:, rhs[reg]] / sd[:, lhs[reg]]
+            std[:, var] = est[:, var] / sd[:, lhs[var]] ** 2
+            denom = S[:, lhs[cov], lhs[cov]] * S[:, rhs[cov], rhs[cov]]
+            std[:, cov] = np.where(denom > 0, est[:, cov] / np.sqrt(np.abs(denom)), np.nan)
+            std[:, mean] = est[:, mean] / sd[:, lhs[mean]]
+    std[~np.isfinite(std)] = np.nan
+    return std
+
+
+def central_jacobian(fun, theta, rel_step=1e-6):
+    """Central-difference Jacobian of a function that takes a stack of parameter vectors.
+
+    ``fun(Theta) -> (B x m)``; all ``2q`` perturbed vectors go in one call.
+    The steps are those of the one-at-a-time loop it replaces,
+    ``h_k = rel_step * max(1, |theta_k|)``.
+    """
+    q = len(theta)
+    h = rel_step * np.maximum(1.0, np.abs(theta))
+    stack = np.vstack([theta, theta + np.diag(h), theta - np.diag(h)])
+    values = fun(stack)
+    return values[0], ((values[1:q + 1] - values[q + 1:]) / (2 * h)[:, None]).T
 
 
 def batch_statistics(rf, bm, theta, samples, fmin, fit_info):
     """Statistic vectors (B x width, the layout of ``Refitter.statistics``) and improper flags."""
     model = bm.model
     table = model.spec.table
-    from .standardize import _index
-
     free = table["free"].to_numpy()
     fixed = table["value"].to_numpy(float)
     est = np.where(free > 0, theta[:, np.maximum(free - 1, 0)], fixed)
     parts = [theta]
     if rf.want_defined and rf.defs:
         parts.append(_defined(rf, est))
-    moments = [_all_moments(bm, theta, gi) for gi in range(len(bm.plans))]
+    moments = [bm.node_variances(theta, gi) for gi in range(len(bm.plans))]
     if rf.want_std:
-        idx = _index(model, table)
-        std = np.full(est.shape, np.nan)
-        lhs, rhs = idx["lhs"], idx["rhs"]
-        for gi, (load, reg, var, cov, mean) in idx["classes"]:
-            S_all, S = moments[gi]
-            sd = np.sqrt(np.clip(np.diagonal(S_all, axis1=1, axis2=2), 0, None))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                std[:, load] = est[:, load] * sd[:, lhs[load]] / sd[:, rhs[load]]
-                std[:, reg] = est[:, reg] * sd[:, rhs[reg]] / sd[:, lhs[reg]]
-                std[:, var] = est[:, var] / sd[:, lhs[var]] ** 2
-                denom = S[:, lhs[cov], lhs[cov]] * S[:, rhs[cov], rhs[cov]]
-                std[:, cov] = np.where(denom > 0, est[:, cov] / np.sqrt(np.abs(denom)), np.nan)
-                std[:, mean] = est[:, mean] / sd[:, lhs[mean]]
-        std[~np.isfinite(std)] = np.nan
+        std = standardize_many(bm, theta, table, est, moments)
         parts.append(std)
         if rf.defs:
             parts.append(_defined(rf, std))
     if rf.want_r2:
         r2 = np.empty((len(theta), len(rf.r2_nodes)))
         for k, (gi, node) in enumerate(rf.r2_nodes):
-            S_all, S = moments[gi]
-            total = S_all[:, node, node]
+            node_var, S = moments[gi]
+            total = node_var[:, node]
             with np.errstate(divide="ignore", invalid="ignore"):
                 r2[:, k] = np.where(total > 0, 1 - S[:, node, node] / total, np.nan)
         parts.append(r2)
@@ -131,7 +142,7 @@ def batch_statistics(rf, bm, theta, samples, fmin, fit_info):
         parts.append(np.column_stack([ind[k] for k in rf.fit_measures]))
     nv = len(rf.ov)
     improper = np.zeros(len(theta), bool)
-    for S_all, S in moments:
+    for _, S in moments:
         improper |= (np.diagonal(S, axis1=1, axis2=2) < 0).any(axis=1)
         if S.shape[1] > nv:
             improper |= np.linalg.eigvalsh(S[:, nv:, nv:])[:, 0] < 0

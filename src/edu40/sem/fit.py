@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .data import SEMDataError, fill_exogenous, prepare_cov, prepare_data
@@ -18,6 +20,16 @@ __all__ = ["fit"]
 from ..core.parallel import one_blas_thread
 
 
+def _one_blas_thread(fn):
+    """Run ``fn`` with one BLAS thread from the first array operation on (loading and checking too)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with one_blas_thread():
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+@_one_blas_thread
 def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, estimator: str = "ML",
         likelihood: str = "normal", missing: str = "listwise", std_lv: bool = False,
         group: str | None = None, group_equal=(), group_partial=(), meanstructure=None,

@@ -12,6 +12,9 @@ from scipy import special
 from ..core.blocks import figure, heading, table, text, warning
 from ..core.reportable import Reportable
 from ..core.i18n import check_language, pick
+from ..core.parallel import one_blas_thread
+from .batch import BatchModel
+from .batchstats import central_jacobian, standardize_many
 from .criteria import fit_table
 from .indices import vech_weight
 from .modindices import modification_indices
@@ -88,34 +91,37 @@ class SEMResult(Reportable):
         defs = self._spec.definitions
         if not defs:
             return pd.DataFrame(columns=["lhs", "op", "rhs", "group", "label", "est", "se"])
-        values = self._definition_values(self._theta)
-        J = np.zeros((len(defs), len(self._theta)))
-        for k in range(len(self._theta)):
-            h = 1e-6 * max(1.0, abs(self._theta[k]))
-            e = np.zeros(len(self._theta))
-            e[k] = h
-            J[:, k] = (self._definition_values(self._theta + e) - self._definition_values(self._theta - e)) / (2 * h)
+        free = self._spec.table["free"].to_numpy()
+        fixed = self._spec.table["value"].to_numpy(float)
+        values, J = central_jacobian(
+            lambda th: self._definition_values(th, np.where(free > 0, th[:, np.maximum(free - 1, 0)], fixed)),
+            self._theta)
         se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", J, self._vcov, J), 0, None))
         return pd.DataFrame({"lhs": [d[0] for d in defs], "op": ":=",
                              "rhs": [d[2].replace(" ", "") for d in defs],
                              "group": 0, "label": [d[0] for d in defs], "est": values, "se": se})
 
     def _definition_values(self, theta, values=None) -> np.ndarray:
-        """Defined parameters at ``theta`` (or from per-row ``values``, e.g. standardized)."""
+        """Defined parameters at ``theta`` (or from per-row ``values``, e.g. standardized).
+
+        ``values`` may be a stack (draws x rows): the expressions are arithmetic
+        and take arrays, so every draw is evaluated at once.
+        """
         t = self._spec.table
+        if values is None:
+            free = t["free"].to_numpy()
+            values = np.where(free > 0, theta[np.maximum(free - 1, 0)], t["value"].to_numpy(float))
+        values = np.asarray(values, float)
         env = {}
-        for k, row in enumerate(t.itertuples()):
-            if row.label and not row.label.startswith("."):
-                if values is not None:
-                    env.setdefault(row.label, values[k])
-                else:
-                    env.setdefault(row.label, theta[row.free - 1] if row.free > 0 else row.value)
+        for k, label in enumerate(t["label"]):
+            if label and not label.startswith("."):
+                env.setdefault(label, values[..., k])
         out = []
         for name, code, _ in self._spec.definitions:
-            value = float(eval(code, {"__builtins__": {}}, env))  # AST checked in spec
+            value = np.asarray(eval(code, {"__builtins__": {}}, env), float) * np.ones(values.shape[:-1])
             env[name] = value
             out.append(value)
-        return np.array(out)
+        return np.stack(out, axis=-1) if out else np.zeros(values.shape[:-1] + (0,))
 
     def _finish(self, frame, col) -> pd.DataFrame:
         se = frame["se"].to_numpy(float)
@@ -135,27 +141,26 @@ class SEMResult(Reportable):
 
     @cached_property
     def standardized(self) -> pd.DataFrame:
-        """std.all with delta-method standard errors (lavaan ``standardizedSolution``)."""
+        """std.all with delta-method standard errors (lavaan ``standardizedSolution``).
+
+        The Jacobian is by central differences, all ``2q`` perturbed parameter
+        vectors evaluated as one stack (:mod:`edu40.sem.batchstats`).
+        """
         t = self._spec.table
         free = t["free"].to_numpy()
-        fixed = t["value"].to_numpy()
-
+        fixed = t["value"].to_numpy(float)
         defs = self._spec.definitions
+        bm = BatchModel(self._model)
 
-        def values_at(theta):
-            est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
-            std = standardize(self._model, theta, t, est)
+        def values_at(thetas):
+            est = np.where(free > 0, thetas[:, np.maximum(free - 1, 0)], fixed)
+            std = standardize_many(bm, thetas, t, est)
             if defs:   # lavaan: a defined parameter of standardized parameters
-                std = np.concatenate([std, self._definition_values(theta, std)])
+                std = np.concatenate([std, self._definition_values(thetas, std)], axis=1)
             return std
 
-        values = values_at(self._theta)
-        J = np.zeros((len(values), len(self._theta)))
-        for k in range(len(self._theta)):
-            h = 1e-6 * max(1.0, abs(self._theta[k]))
-            e = np.zeros(len(self._theta))
-            e[k] = h
-            J[:, k] = (values_at(self._theta + e) - values_at(self._theta - e)) / (2 * h)
+        with one_blas_thread():
+            values, J = central_jacobian(values_at, self._theta)
         if self._vcov is not None:
             var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
             se = np.sqrt(np.clip(var, 0, None))

@@ -203,17 +203,22 @@ def _check_names(parsed, table, ov, lv):
 
 
 def _check_identification(table, lv, roles, std_lv):
-    loads = table[table["op"] == "=~"]
+    first = table[table["group"] == 0]
+    indicators: dict = {}
+    variance: dict = {}      # variable -> (explicitly set, value) of its (residual) variance
+    for op, lhs, rhs, explicit, value in zip(first["op"], first["lhs"], first["rhs"],
+                                             first["explicit"], first["value"]):
+        if op == "=~":
+            indicators.setdefault(lhs, []).append(rhs)
+        elif op == "~~" and lhs == rhs:
+            variance.setdefault(lhs, (explicit, value))
     for f in lv:
-        ind = loads[(loads["lhs"] == f) & (loads["group"] == 0)]
+        ind = indicators.get(f, [])
         if len(ind) == 1:
-            x = ind["rhs"].iloc[0]
-            resid = table[(table["op"] == "~~") & (table["lhs"] == x) & (table["rhs"] == x)
-                          & (table["group"] == 0)]
-            fvar = table[(table["op"] == "~~") & (table["lhs"] == f) & (table["rhs"] == f)
-                         & (table["group"] == 0)]
-            fixed_resid = len(resid) and resid["explicit"].iloc[0] and not np.isnan(resid["value"].iloc[0])
-            fixed_fvar = len(fvar) and not np.isnan(fvar["value"].iloc[0]) and not std_lv and fvar["explicit"].iloc[0]
+            x = ind[0]
+            resid, fvar = variance.get(x), variance.get(f)
+            fixed_resid = resid is not None and resid[0] and not np.isnan(resid[1])
+            fixed_fvar = fvar is not None and not np.isnan(fvar[1]) and not std_lv and fvar[0]
             if not (fixed_resid or fixed_fvar):
                 raise ModelSpecError(
                     f"latent variable {f} has a single indicator ({x}) and nothing fixed: its variance "
@@ -281,11 +286,12 @@ def _assign_free(table, parsed):
     free = np.zeros(len(table), dtype=int)
     index_of: dict = {}
     counter = 0
-    for i, row in table.iterrows():
-        if not np.isnan(row["value"]):
+    # plain column arrays: DataFrame.iterrows builds a Series per row
+    for i, (value, label) in enumerate(zip(table["value"].to_numpy(float), table["label"].tolist())):
+        if not np.isnan(value):
             continue
-        if row["label"]:
-            key = find(row["label"])
+        if label:
+            key = find(label)
             if key not in index_of:
                 counter += 1
                 index_of[key] = counter

@@ -34,23 +34,30 @@ def _one_factor(C: np.ndarray) -> np.ndarray:
 def _group_starts(spec, table, cov, mean):
     ov = spec.ov
     pos = {v: i for i, v in enumerate(ov)}
-    loads = table[table["op"] == "=~"]
+    # the table's rows as plain tuples, grouped once (pandas filtering per factor is slow)
+    by_factor: dict = {}
+    predictors: dict = {}
+    for op, lhs, rhs, value in zip(table["op"], table["lhs"], table["rhs"], table["value"]):
+        if op == "=~":
+            by_factor.setdefault(lhs, []).append((rhs, value))
+        elif op == "~":
+            predictors.setdefault(lhs, []).append(rhs)
     loading = {}
     lv_var = {}
     scale = {}  # latent -> the loading vector on the variance scale, per indicator
     for f in spec.lv:
-        rows = loads[loads["lhs"] == f]
-        ind = [v for v in rows["rhs"] if v in pos]
+        rows = by_factor.get(f, [])
+        ind = [v for v, _ in rows if v in pos]
         if not ind:
             lv_var[f] = 0.05
             continue
         idx = [pos[v] for v in ind]
         lam = _one_factor(cov[np.ix_(idx, idx)])
-        marker = rows.iloc[0]
-        if not spec.std_lv and not np.isnan(marker["value"]) and marker["rhs"] in pos:
-            m = lam[ind.index(marker["rhs"])]
+        marker_rhs, marker_value = rows[0]
+        if not spec.std_lv and not np.isnan(marker_value) and marker_rhs in pos:
+            m = lam[ind.index(marker_rhs)]
             m = m if abs(m) > 1e-3 else 1e-3
-            fixed = marker["value"] if marker["value"] != 0 else 1.0
+            fixed = marker_value if marker_value != 0 else 1.0
             for v, l in zip(ind, lam):
                 loading[(f, v)] = l / m * fixed
             lv_var[f] = (m / fixed) ** 2
@@ -85,7 +92,7 @@ def _group_starts(spec, table, cov, mean):
     regress = {}
     resid = {}
     for y in spec.roles["eqs.y"]:
-        xs = [r for r in table[(table["op"] == "~") & (table["lhs"] == y)]["rhs"] if r in node]
+        xs = [r for r in predictors.get(y, []) if r in node]
         if y not in node or not xs:
             continue
         iy, ix = node[y], [node[x] for x in xs]
