@@ -43,58 +43,86 @@ FIT_INDEX_NAMES = ["npar", "nobs", "chisq", "df", "pvalue", "cmin/df", "baseline
 _LOG2PI = np.log(2 * np.pi)
 
 
-def saturated_fiml(X: np.ndarray, tol=1e-10, max_iter=10000):
+def saturated_fiml(X: np.ndarray | None = None, tol=1e-10, max_iter=10000, *, patterns=None, p=None,
+                   index=None):
     """EM estimates of the mean vector and covariance matrix with missing data.
 
     The unrestricted (h1) model under FIML (Dempster, Laird & Rubin, 1977);
-    returns ``(mean, cov, loglik)``.
+    returns ``(mean, cov, loglik)``.  Each iteration works on the
+    missing-data patterns' moments (``GroupData.patterns``: observed
+    variables, n, mean, covariance), not on the rows: with ``W_p`` the
+    inverse of Sigma over a pattern's observed variables (Schur complements,
+    :func:`pattern_inverses`), ``B = Sigma_mo W_p`` and the completed means
+    ``z_m = mu_m + B (ybar_o - mu_o)``, the pattern adds ``n_p`` times
+
+        [ybar_o; z_m] to T1,   [[S + ybar ybar', .], [z_m ybar' + B S, z_m z_m' + B S B' + C_mm]] to T2
+
+    with ``C_mm = Sigma_mm - B Sigma_om``; then ``mu = T1 / n``,
+    ``Sigma = T2 / n - mu mu'``.
     """
-    n, p = X.shape
-    obs = ~np.isnan(X)
-    mu = np.nanmean(X, axis=0)
-    sigma = np.diag(np.nanvar(X, axis=0))
-    keys, inverse = np.unique(obs, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    groups = [(keys[k], X[inverse == k]) for k in range(len(keys))]
+    if patterns is None:
+        patterns = _patterns_of(X)
+    n = sum(pn for _, pn, _, _ in patterns)
+    p = p if p is not None else max(int(o.max()) for o, *_ in patterns) + 1
+    index = pattern_index(patterns, p) if index is None else index
+    # starting values: available-case means and variances
+    T1 = np.zeros(p)
+    cnt = np.zeros(p)
+    for obs, pn, mean, cov in patterns:
+        T1[obs] += pn * mean
+        cnt[obs] += pn
+    mu = T1 / cnt
+    ss = np.zeros(p)
+    for obs, pn, mean, cov in patterns:
+        ss[obs] += pn * (np.diag(cov) + (mean - mu[obs]) ** 2)
+    sigma = np.diag(ss / cnt)
     prev = -np.inf
     for _ in range(max_iter):
-        T1 = np.zeros(p)
-        T2 = np.zeros((p, p))
-        for mask, rows in groups:
-            o, m = np.flatnonzero(mask), np.flatnonzero(~mask)
-            Y = np.zeros((len(rows), p))
-            Y[:, o] = rows[:, o]
-            C = np.zeros((p, p))
-            if len(m):
-                Soo_inv, _ = chol_inverse(sigma[np.ix_(o, o)])
-                B = sigma[np.ix_(m, o)] @ Soo_inv
-                Y[:, m] = mu[m] + (rows[:, o] - mu[o]) @ B.T
-                C[np.ix_(m, m)] = sigma[np.ix_(m, m)] - B @ sigma[np.ix_(o, m)]
-            T1 += Y.sum(axis=0)
-            T2 += Y.T @ Y + len(rows) * C
-        mu = T1 / n
-        sigma = T2 / n - np.outer(mu, mu)
-        ll = fiml_loglik(groups, mu, sigma)
+        # the log-likelihood of the current estimates and the next E-step share the inverses
+        inverses = pattern_inverses(sigma, index)
+        ll = _pattern_loglik(patterns, mu, sigma, index, inverses)
         if abs(ll - prev) < tol * max(1.0, abs(ll)):
             break
         prev = ll
+        T1 = np.zeros(p)
+        T2 = np.zeros((p, p))
+        for (obs, pn, mean, cov), (_, miss, ix_oo, ix_om, ix_mm), (Wo, _) in zip(
+                patterns, index, inverses):
+            T1[obs] += pn * mean
+            T2[ix_oo] += pn * (cov + np.outer(mean, mean))
+            if len(miss):
+                B = sigma[np.ix_(miss, obs)] @ Wo
+                zm = mu[miss] + B @ (mean - mu[obs])
+                BS = B @ cov
+                T1[miss] += pn * zm
+                cross = pn * (np.outer(zm, mean) + BS)
+                T2[np.ix_(miss, obs)] += cross
+                T2[ix_om] += cross.T
+                T2[ix_mm] += pn * (np.outer(zm, zm) + BS @ B.T + sigma[ix_mm] - B @ sigma[ix_om])
+        mu = T1 / n
+        sigma = T2 / n - np.outer(mu, mu)
+        sigma = (sigma + sigma.T) / 2
     return mu, sigma, ll
 
 
-def fiml_loglik(groups, mu, sigma) -> float:
-    ll = 0.0
-    for mask, rows in groups:
-        o = np.flatnonzero(mask)
-        W, logdet = chol_inverse(sigma[np.ix_(o, o)])
-        d = rows[:, o] - mu[o]
-        ll += -0.5 * (len(rows) * (len(o) * _LOG2PI + logdet) + np.einsum("ij,jk,ik->", d, W, d))
-    return ll
+def _patterns_of(X):
+    """``(obs, n, mean, cov)`` of each missing-data pattern of the rows ``X`` (divisor n)."""
+    observed = ~np.isnan(X)
+    keys, inverse = np.unique(observed, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    out = []
+    for k, mask in enumerate(keys):
+        rows = X[inverse == k][:, mask]
+        m = rows.mean(axis=0)
+        out.append((np.flatnonzero(mask), len(rows), m, (rows - m).T @ (rows - m) / len(rows)))
+    return out
 
 
-def _pattern_loglik(patterns, mu, sigma) -> float:
+def _pattern_loglik(patterns, mu, sigma, index=None, inverses=None) -> float:
     ll = 0.0
-    index = pattern_index(patterns, len(sigma))
-    for (obs, n, mean, cov), (W, logdet) in zip(patterns, pattern_inverses(sigma, index)):
+    index = pattern_index(patterns, len(sigma)) if index is None else index
+    inverses = pattern_inverses(sigma, index) if inverses is None else inverses
+    for (obs, n, mean, cov), (W, logdet) in zip(patterns, inverses):
         d = mean - mu[obs]
         ll += -0.5 * n * (len(obs) * _LOG2PI + logdet + np.einsum("ij,ji->", cov, W) + d @ W @ d)
     return ll
@@ -324,16 +352,18 @@ def fit_index_values(model, theta, prep, spec, *, likelihood="normal", fiml=Fals
                                + np.linalg.slogdet(S[np.ix_(xi, xi)])[1])
             base += c * (base_logdet - logdet_s)
         else:
-            mu_h1, S, ll_h1 = saturated_fiml(g.raw)
+            pset = model._psets[gi] if model.groups[gi] is g else None
+            index = pset.index if pset is not None else pattern_index(g.patterns, g.p)
+            mu_h1, S, ll_h1 = saturated_fiml(patterns=g.patterns, p=g.p, index=index)
             ybar = mu_h1
-            ll = _pattern_loglik(g.patterns, mu, sigma)
+            ll = _pattern_loglik(g.patterns, mu, sigma, index)
             logl += ll
             unres += ll_h1
             chisq += 2 * (ll_h1 - ll)
             # independence model: each variable's own ML mean and variance
             mu_b = np.nanmean(g.raw, axis=0)
             var_b = np.nanvar(g.raw, axis=0)
-            base += 2 * (ll_h1 - _pattern_loglik(g.patterns, mu_b, np.diag(var_b)))
+            base += 2 * (ll_h1 - _pattern_loglik(g.patterns, mu_b, np.diag(var_b), index))
             inverses.append(None)
         moments.append({"S": S, "mean": ybar, "sigma": sigma, "mu": mu, "n": g.n})
     chisq = max(chisq, 0.0)
