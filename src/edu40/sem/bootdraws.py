@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .batchstats import BootMoments, batch_statistics, sample_stack
+from .refit import MAX_ITER, TOL, XTOL
+
+# the one-draw engine's rules, so that a draw converges to the same tolerance on either path
+_TOLERANCES = {"max_iter": MAX_ITER, "tol": TOL, "xtol": XTOL}
 
 __all__ = []
 
@@ -97,7 +101,7 @@ def _batched_chunk(payload, seeds):
     redo = set()
     if len(rows):
         sub = [{k: v[rows] for k, v in smp.items()} for smp in samples]
-        theta, fmin, _, conv = bm.fit(rf.theta, rf.hinv_sample, sub)
+        theta, fmin, _, conv = bm.fit(rf.theta, rf.hinv_sample, sub, **_TOLERANCES)
         good = rows[conv]
         if len(good):
             keep = np.flatnonzero(conv)
@@ -111,7 +115,7 @@ def _batched_chunk(payload, seeds):
         out_bs = [("sample covariance matrix not positive definite", np.nan)] * B
         if len(rows):
             sub = [{k: v[rows] for k, v in smp.items()} for smp in bs_samples]
-            _, fmin, _, conv = bm.fit(rf.theta, rf.hinv_model, sub)
+            _, fmin, _, conv = bm.fit(rf.theta, rf.hinv_model, sub, **_TOLERANCES)
             total = float(sum(rf._weights(rf.model.groups)))
             for j, b in enumerate(rows):
                 if conv[j]:

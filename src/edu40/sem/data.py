@@ -89,21 +89,24 @@ def prepare_data(data: pd.DataFrame, ov: list, *, group=None, missing="listwise"
     else:
         labels = ["all"]
     X_all = _numeric(data, ov)
-    keys = data[group].to_numpy() if group else np.array(["all"] * len(data), dtype=object)
+    keys = data[group].to_numpy() if group else None      # one group: no per-row labels needed
+    # rows are copied only when some are excluded (a national file is hundreds of MB)
     if missing == "listwise":
         complete = ~np.isnan(X_all).any(axis=1)
-        if (~complete).any():
+        if not complete.all():
             excluded.append(("missing answers (listwise deletion; missing='fiml' keeps these rows)",
                              int((~complete).sum())))
-        X_all, keys = X_all[complete], keys[complete]
+            X_all = X_all[complete]
+            keys = keys[complete] if keys is not None else None
     else:
         empty = np.isnan(X_all).all(axis=1)
         if empty.any():
             excluded.append(("no variable of the model answered", int(empty.sum())))
-            X_all, keys = X_all[~empty], keys[~empty]
+            X_all = X_all[~empty]
+            keys = keys[~empty] if keys is not None else None
     groups = []
     for lab in labels:
-        X = X_all[keys == lab]
+        X = X_all[keys == lab] if keys is not None else X_all
         n = len(X)
         where = f"group {lab!r}" if group else "the data"
         if n < 2:
@@ -114,14 +117,27 @@ def prepare_data(data: pd.DataFrame, ov: list, *, group=None, missing="listwise"
                 raise SEMDataError(f"{where} has {n} usable rows for {len(ov)} variables: the sample "
                                    f"covariance matrix is singular. More rows are needed (or fewer "
                                    f"variables, or missing='fiml' if rows were lost to missing answers)")
-            mean = X.mean(axis=0)
-            Xc = X - mean
-            cov = Xc.T @ Xc / (n - 1 if likelihood == "wishart" else n)
+            mean, cov = centred_moments(X, n - 1 if likelihood == "wishart" else n)
             check_covariance(cov, ov, where)
             groups.append(GroupData(lab, n, cov, mean, None, X))
         else:
             groups.append(_fiml_group(lab, X, ov, where))
     return Preparation(groups, sum(g.n for g in groups), rows_read, excluded, group)
+
+
+# rows per block of the centred cross-product: the centred copy of a block stays in the cache
+# and a million-row file needs no second copy of its rows
+_BLOCK = 32768
+
+
+def centred_moments(X, divisor):
+    """Means and ``(X - xbar)'(X - xbar) / divisor``, centred block by block."""
+    mean = X.mean(axis=0)
+    cov = np.zeros((X.shape[1], X.shape[1]))
+    for start in range(0, len(X), _BLOCK):
+        Xc = X[start:start + _BLOCK] - mean
+        cov += Xc.T @ Xc
+    return mean, cov / divisor
 
 
 def _fiml_group(label, X, ov, where) -> GroupData:
