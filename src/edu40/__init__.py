@@ -35,6 +35,8 @@ from .stats.testitems import kr20, kr21, item_difficulty_discrimination, ioc, KR
 from .stats.ttests import ttest, paired_ttest, TTestResult, PairedTTestResult
 from .stats.anova import anova, AnovaResult
 from .stats.correlation import correlations, CorrelationResult
+from .stats.factors import adequacy, AdequacyResult, number_of_factors, NFactorsResult
+from .stats.efa import efa, EFAResult
 
 # --- CFA / SEM -------------------------------------------------------------------------
 from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
@@ -85,6 +87,7 @@ __all__ = [
     "ttest", "paired_ttest", "TTestResult", "PairedTTestResult",
     "anova", "AnovaResult",
     "correlations", "CorrelationResult",
+    "adequacy", "AdequacyResult", "number_of_factors", "NFactorsResult", "efa", "EFAResult",
     # CFA / SEM
     "fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
     "SEMDataError", "BootstrapResult",
