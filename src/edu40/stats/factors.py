@@ -372,7 +372,8 @@ def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int
         ``kaiser, parallel_fa, parallel_pc, map``, ``suggested`` (parallel
         analysis, FA; capped at the most factors the items allow),
         ``table`` (``factor, eigenvalue, fa_eigenvalue, sim_pc_mean,
-        sim_pc_q, sim_fa_mean, sim_fa_q, map``) and ``suggestions()``.
+        sim_pc_q, sim_pc_sd, sim_fa_mean, sim_fa_q, sim_fa_sd, map``) and
+        ``suggestions()``.
 
     Notes
     -----
@@ -419,7 +420,9 @@ def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int
     mp = _map(r)
     table_ = pd.DataFrame({"factor": np.arange(1, p + 1), "eigenvalue": pc, "fa_eigenvalue": fa,
                            "sim_pc_mean": sim_pc.mean(axis=0), "sim_pc_q": q_pc,
+                           "sim_pc_sd": sim_pc.std(axis=0, ddof=1) if n_iter > 1 else np.nan,
                            "sim_fa_mean": sim_fa.mean(axis=0), "sim_fa_q": q_fa,
+                           "sim_fa_sd": sim_fa.std(axis=0, ddof=1) if n_iter > 1 else np.nan,
                            "map": np.append(mp, np.nan)})
     n_fa = _leading(fa, q_fa)
     bound = max_factors(p)
