@@ -19,7 +19,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.i18n import check_language, pick
 from ._factor_data import factor_data
 from ._inputs import StatsInputError, check_choice
 from .efa_extract import METHODS, OBLIQUE, ROTATIONS, extract, fit_statistics, rotate
@@ -30,8 +29,8 @@ __all__ = ["efa", "EFAResult"]
 
 
 def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: str = "promax", items=None,
-        nan_policy: str = "listwise", n_obs: int | None = None, cut: float = 0.30, n_iter: int = 20, seed=0,
-        lang: str | None = None) -> EFAResult:
+        nan_policy: str = "listwise", n_obs: int | None = None, cut: float = 0.30, n_iter: int = 20,
+        seed=0) -> EFAResult:
     """Exploratory factor analysis: extraction, rotation, the loading table and the model for CFA.
 
     Parameters
@@ -64,7 +63,6 @@ def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: st
         not count as loading (|.30| by default, as theses print it).
     n_iter, seed
         Random data sets and seed of the parallel analysis (``n_factors=None``).
-    lang : {"th", "en"}, optional
 
     Returns
     -------
@@ -104,11 +102,11 @@ def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: st
     >>> res.loadings.set_index("item").loc["x5", ["F1", "F2", "F3"]].round(2).tolist()
     [0.89, -0.06, 0.01]
     >>> print(res.to_model())
+    # cross-loading, kept on their largest loading: x9
     F1 =~ x5 + x4 + x6
     F2 =~ x3 + x1 + x2
-    F3 =~ x8 + x7 + x9
+    F3 =~ x7 + x8 + x9
     """
-    lang = check_language(lang)
     check_choice("method", method, METHODS)
     check_choice("rotation", rotation, list(ROTATIONS))
     if not 0 <= float(cut) < 1:
@@ -117,15 +115,15 @@ def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: st
     p = data.p
     bound = max_factors(p) if method != "principal" else p
     evidence = None
-    notes = []
+    notes, cautions = [], []
     if n_factors is None:
-        evidence = number_of_factors(data, n_iter=n_iter, seed=seed, lang=lang)
+        evidence = number_of_factors(data, n_iter=n_iter, seed=seed)
         n_factors = evidence.suggested
         if n_factors == 0:
             raise StatsInputError("efa: parallel analysis finds no factor above chance level (eigenvalues no larger "
                                   "than those of random data); give n_factors= if theory says otherwise")
-        notes.append(pick(f"จำนวนองค์ประกอบ ({n_factors}) กำหนดจากการวิเคราะห์คู่ขนาน",
-                          f"The number of factors ({n_factors}) was chosen by parallel analysis", lang))
+        notes.append((f"จำนวนองค์ประกอบ ({n_factors}) กำหนดจากการวิเคราะห์คู่ขนาน",
+                      f"The number of factors ({n_factors}) was chosen by parallel analysis"))
     n_factors = int(n_factors)
     if n_factors < 1:
         raise ValueError(f"n_factors must be at least 1, not {n_factors}")
@@ -151,21 +149,22 @@ def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: st
                              "cumulative": np.cumsum(var) / total, "proportion_explained": var / var.sum(),
                              "cumulative_proportion": np.cumsum(var) / var.sum()})
     fit = pd.Series(fit_statistics(data.corr, L, phi, data.n_obs, data.pair_counts), dtype=float)
-    heywood = tuple(np.array(data.items)[ex.heywood | (h2 >= 1)])
+    heywood = tuple(str(i) for i in np.array(data.items)[ex.heywood | (h2 >= 1)])
     if data.n_obs < 5 * p or data.n_obs < 100:
-        notes.append(pick(f"ขนาดตัวอย่าง n = {data.n_obs} สำหรับ {p} ข้อ ค่อนข้างน้อย (ข้อแนะนำทั่วไป: 5-10 คนต่อข้อ "
-                          f"และอย่างน้อย 100-200 คน; Comrey & Lee, 1992)",
-                          f"n = {data.n_obs} for {p} items is small (common advice: 5-10 respondents per item and "
-                          f"at least 100-200; Comrey & Lee, 1992)", lang))
+        cautions.append((f"ขนาดตัวอย่าง n = {data.n_obs} สำหรับ {p} ข้อ ค่อนข้างน้อย (ข้อแนะนำทั่วไป: 5-10 คนต่อข้อ "
+                         f"และอย่างน้อย 100-200 คน; Comrey & Lee, 1992)",
+                         f"n = {data.n_obs} for {p} items is small (common advice: 5-10 respondents per item and "
+                         f"at least 100-200; Comrey & Lee, 1992)"))
     if rotation in OBLIQUE and phi is not None and np.max(np.abs(phi - np.eye(n_factors))) > 0.85:
-        notes.append(pick("มีสหสัมพันธ์ระหว่างองค์ประกอบสูงกว่า .85 องค์ประกอบอาจไม่แยกจากกัน",
-                          "Some factors correlate above .85: they may not be distinct", lang))
+        cautions.append(("มีสหสัมพันธ์ระหว่างองค์ประกอบสูงกว่า .85 องค์ประกอบอาจไม่แยกจากกัน",
+                         "Some factors correlate above .85: they may not be distinct"))
     eig = pd.Series(np.linalg.eigvalsh(data.corr)[::-1], index=np.arange(1, p + 1), name="eigenvalue")
-    adequacy = _adequacy(data, lang=lang)
+    adequacy = _adequacy(data)
     return EFAResult(n_factors=n_factors, method=method, rotation=rotation, n_obs=data.n_obs, n_items=p,
                      nan_policy=data.nan_policy, cut=float(cut), converged=ex.converged, iterations=ex.iterations,
                      loadings=loadings,
                      structure=(pd.DataFrame(L @ phi, index=data.items, columns=names) if phi is not None else None),
                      phi=pd.DataFrame(phi, index=names, columns=names) if phi is not None else None,
                      variance=variance, eigenvalues=eig, fit=fit, adequacy=adequacy, evidence=evidence,
-                     heywood=heywood, rows=data.rows_note(lang), notes=tuple(notes), labels=data.labels)
+                     heywood=heywood, rows={"th": data.rows_note("th"), "en": data.rows_note("en")}, notes=tuple(notes),
+                     cautions=tuple(cautions), labels=data.labels, instrument=data.instrument)

@@ -63,6 +63,8 @@ class EFAResult(Result):
         The number-of-factors criteria, when ``n_factors`` was not given.
     labels : dict
         ``{"th": {item: text}, "en": {...}}`` from the instrument of a Survey.
+    instrument : Instrument or None
+        The instrument of a Survey input (see :meth:`instrument_match`).
     """
 
     TITLE = ("การวิเคราะห์องค์ประกอบเชิงสำรวจ (EFA)", "Exploratory factor analysis (EFA)")
@@ -85,9 +87,11 @@ class EFAResult(Result):
     adequacy: AdequacyResult = field(repr=False)
     evidence: NFactorsResult | None = field(default=None, repr=False)
     heywood: tuple = ()
-    rows: str = ""
+    rows: dict = field(default_factory=dict, repr=False)
     notes: tuple = ()
+    cautions: tuple = ()
     labels: dict = field(default_factory=dict, repr=False)
+    instrument: object = field(default=None, repr=False)
 
     # -- the solution ---------------------------------------------------------------
     @property
@@ -152,6 +156,40 @@ class EFAResult(Result):
             t[f] = t[f].where(t[f].abs() >= cut)
         return t
 
+    def instrument_match(self, instrument=None, cut: float | None = None) -> pd.DataFrame:
+        """Which instrument factors the items of each EFA factor come from.
+
+        One row per EFA factor: ``factor, n_items, instrument_factor`` (the
+        instrument factor of most of its items), ``share`` (the fraction of
+        its items from that factor), ``composition`` (``"ATM (9), ACL (1)"``)
+        and ``items``.  Items loading nowhere are not counted.
+        """
+        inst = instrument if instrument is not None else self.instrument
+        if inst is None:
+            raise ValueError("no instrument to compare with: pass instrument= (an edu40.Instrument), or run the "
+                             "EFA on a Survey")
+        a = self.assignment(cut)
+        a = a[a["status"] != "no loading"]
+        a = a.assign(source=[inst.factor_of(i) if i in inst.item_codes else "?" for i in a["item"]])
+        rows = []
+        for f in self.factors:
+            sub = a[a["factor"] == f]
+            counts = sub["source"].value_counts()
+            rows.append({"factor": f, "n_items": len(sub),
+                         "instrument_factor": counts.index[0] if len(counts) else "",
+                         "share": float(counts.iloc[0] / len(sub)) if len(sub) else np.nan,
+                         "composition": ", ".join(f"{k} ({v})" for k, v in counts.items()),
+                         "items": ", ".join(sub["item"])})
+        return pd.DataFrame(rows)
+
+    def recovers_instrument(self, instrument=None, cut: float | None = None) -> bool:
+        """True when each instrument factor's items form exactly one EFA factor, and nothing else."""
+        inst = instrument if instrument is not None else self.instrument
+        m = self.instrument_match(inst, cut)
+        a = self.assignment(cut)
+        return (len(m) == len(inst.factor_codes) and bool((m["share"] == 1).all())
+                and sorted(m["instrument_factor"]) == sorted(inst.factor_codes) and not (a["status"] == "no loading").any())
+
     # -- on to CFA -------------------------------------------------------------------
     def to_model(self, cut: float | None = None, names=None) -> str:
         """lavaan-style syntax of the simple structure: each item on its primary factor.
@@ -166,9 +204,11 @@ class EFAResult(Result):
         ----------
         cut : float, optional
             Salience cut (default: the cut of the analysis, .30).
-        names : list or dict, optional
+        names : list, dict or "instrument", optional
             Factor names for the model instead of ``F1 .. Fm`` (valid
-            identifiers: letters, digits, underscores).
+            identifiers: letters, digits, underscores); ``"instrument"``
+            names each factor after the instrument factor of most of its
+            items, where that choice is unique.
         """
         cut = self.cut if cut is None else float(cut)
         rename = self._names(names)
@@ -196,6 +236,11 @@ class EFAResult(Result):
     def _names(self, names) -> dict:
         if names is None:
             return {f: f for f in self.factors}
+        if isinstance(names, str) and names == "instrument":
+            m = self.instrument_match()
+            top = m["instrument_factor"]
+            unique = top.map(top.value_counts()) == 1
+            return {f: (t if u and t not in ("", "?") else f) for f, t, u in zip(m["factor"], top, unique)}
         if isinstance(names, dict):
             out = {f: names.get(f, f) for f in self.factors}
         else:
@@ -232,7 +277,7 @@ class EFAResult(Result):
                             f"{', '.join(self.cross_loadings)}",
                             f"Cross-loading items (|loading| ≥ {self.cut:.2f} on two or more factors): "
                             f"{', '.join(self.cross_loadings)}", lang))
-        return out + list(self.notes)
+        return out + [pick(th, en, lang) for th, en in self.cautions]
 
     def summary(self, lang: str | None = None) -> str:
         lang = check_language(lang)
@@ -245,7 +290,8 @@ class EFAResult(Result):
                  pick(f"สกัดองค์ประกอบด้วย{method} {rot}; {self.n_items} ข้อ, n = {self.n_obs}",
                       f"Extraction: {method}; rotation: {rot}; {self.n_items} items, n = {self.n_obs}", lang)]
         if self.rows:
-            lines.append(self.rows)
+            lines.append(self.rows[lang])
+        lines += [pick(th, en, lang) for th, en in self.notes]
         lines.append(f"KMO = {self.adequacy.kmo:.3f}; Bartlett χ²({self.adequacy.bartlett_df}) = "
                      f"{self.adequacy.bartlett_chisq:.2f}, {fmt_p(self.adequacy.bartlett_p)}")
         if self.method != "principal" and self.fit["df"] > 0:
@@ -310,6 +356,13 @@ class EFAResult(Result):
         if self.phi is not None:
             blocks.append(table(self.phi.reset_index().rename(columns={"index": pick("องค์ประกอบ", "Factor", lang)}),
                                 pick("สหสัมพันธ์ระหว่างองค์ประกอบ", "Factor correlations", lang)))
+        if self.instrument is not None:
+            m = self.instrument_match().drop(columns="items")
+            m.columns = ([pick("องค์ประกอบ (EFA)", "EFA factor", lang), pick("จำนวนข้อ", "Items", lang),
+                          pick("องค์ประกอบของแบบวัด", "Instrument factor", lang), pick("สัดส่วน", "Share", lang),
+                          pick("ที่มาของข้อ", "Items from", lang)])
+            blocks.append(table(m, pick(f"องค์ประกอบจาก EFA เทียบกับองค์ประกอบของแบบวัด {self.instrument.name}",
+                                        f"EFA factors against the factors of {self.instrument.name}", lang)))
         if self.method != "principal":
             blocks.append(table(self.fit_table(lang), pick("ความสอดคล้องของโมเดลองค์ประกอบ", "Fit of the factor model",
                                                            lang),

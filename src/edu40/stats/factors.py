@@ -22,7 +22,7 @@ from scipy import stats
 
 from ..core.blocks import figure, heading, table, text, warning
 from ..core.i18n import check_language, pick
-from ..core.results import Result, fmt, fmt_p
+from ..core.results import Result, fmt_p, relabel
 from ._factor_data import FactorData, factor_data
 from .efa_extract import extract
 
@@ -76,7 +76,8 @@ class AdequacyResult(Result):
     kmo_min: float
     msa_min: float
     items: pd.DataFrame = field(repr=False)
-    rows: str = ""
+    rows: dict = field(default_factory=dict, repr=False)
+    labels: dict = field(default_factory=dict, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -115,7 +116,7 @@ class AdequacyResult(Result):
                  + pick("ดีเทอร์มิแนนต์", "determinant", lang) + f" = {self.determinant:.3g}; "
                  + pick(f"{self.n_items} ข้อ, n = {self.n_obs}", f"{self.n_items} items, n = {self.n_obs}", lang)]
         if self.rows:
-            lines.append(self.rows)
+            lines.append(self.rows[lang])
         return "\n".join(lines)
 
     def tables(self, lang: str | None = None) -> dict[str, pd.DataFrame]:
@@ -127,14 +128,16 @@ class AdequacyResult(Result):
         else:
             crit = crit.rename(columns=str.capitalize)
         items = self.items.copy()
+        if self.labels:
+            items.insert(1, "label", [self.labels.get(lang, {}).get(i, "") for i in items["item"]])
         items["interpretation"] = [kmo_band(v, lang) for v in items["msa"]]
-        items = items.rename(columns={"msa": "MSA"})
+        items = relabel(items, lang).rename(columns={"msa": "MSA"})
         return {pick("เกณฑ์ความเหมาะสมของข้อมูล", "Adequacy criteria", lang): crit,
                 pick("ค่า MSA รายข้อ", "Measure of sampling adequacy per item", lang): items}
 
 
 def adequacy(x, *, items=None, nan_policy: str = "listwise", n_obs: int | None = None,
-             kmo_min: float = 0.50, msa_min: float = 0.50, lang: str | None = None) -> AdequacyResult:
+             kmo_min: float = 0.50, msa_min: float = 0.50) -> AdequacyResult:
     """Kaiser-Meyer-Olkin measure, Bartlett's test of sphericity and the determinant of R.
 
     With R the item correlation matrix and Q = R^-1 scaled to partial
@@ -160,7 +163,6 @@ def adequacy(x, *, items=None, nan_policy: str = "listwise", n_obs: int | None =
     kmo_min, msa_min : float
         Pass marks of the overall KMO and of each item's MSA (Kaiser's .50;
         some texts ask .60 or .70).
-    lang : {"th", "en"}, optional
 
     Returns
     -------
@@ -192,25 +194,22 @@ def adequacy(x, *, items=None, nan_policy: str = "listwise", n_obs: int | None =
     >>> round(a.kmo, 3), round(a.bartlett_chisq, 2), a.bartlett_df
     (0.752, 904.1, 36)
     """
-    lang = check_language(lang)
     data = x if isinstance(x, FactorData) else factor_data(x, items=items, nan_policy=nan_policy, n_obs=n_obs,
                                                            what="adequacy")
-    return _adequacy(data, kmo_min, msa_min, lang)
+    return _adequacy(data, kmo_min, msa_min)
 
 
-def _adequacy(data: FactorData, kmo_min=0.50, msa_min=0.50, lang=None) -> AdequacyResult:
+def _adequacy(data: FactorData, kmo_min=0.50, msa_min=0.50) -> AdequacyResult:
     r, n, p = data.corr, data.n_obs, data.p
     total, per_item = _kmo(r)
     sign, logdet = np.linalg.slogdet(r)
     chisq = -logdet * (n - 1 - (2 * p + 5) / 6)
     df = p * (p - 1) // 2
     items = pd.DataFrame({"item": data.items, "msa": per_item})
-    if data.labels:
-        items.insert(1, "label", [data.label(i, lang) for i in data.items])
     return AdequacyResult(kmo=total, bartlett_chisq=float(chisq), bartlett_df=df,
                           bartlett_p=float(stats.chi2.sf(chisq, df)), determinant=float(sign * np.exp(logdet)),
                           n_obs=n, n_items=p, kmo_min=kmo_min, msa_min=msa_min, items=items,
-                          rows=data.rows_note(lang))
+                          rows=_rows(data), labels=data.labels)
 
 
 # --------------------------------------------------------------------------- number of factors
@@ -263,7 +262,7 @@ class NFactorsResult(Result):
     n_obs: int
     n_items: int
     max_factors: int
-    rows: str = ""
+    rows: dict = field(default_factory=dict, repr=False)
 
     def suggestions(self, lang: str | None = None) -> pd.DataFrame:
         """One row per criterion: its suggestion, rule and reference."""
@@ -295,7 +294,7 @@ class NFactorsResult(Result):
         body = "; ".join(f"{c}: {n}" for c, n in zip(s["criterion"], s["n_factors"]))
         lines = [head, body]
         if self.rows:
-            lines.append(self.rows)
+            lines.append(self.rows[lang])
         if self.parallel_fa > self.max_factors:
             lines.append(pick(f"{self.n_items} ข้อรองรับได้ไม่เกิน {self.max_factors} องค์ประกอบ",
                               f"{self.n_items} items allow at most {self.max_factors} factors", lang))
@@ -310,8 +309,16 @@ class NFactorsResult(Result):
         else:
             s = s.rename(columns={"criterion": "Criterion", "n_factors": "Factors", "rule": "Rule",
                                   "reference": "Reference"})
+        q = f"{self.quantile * 100:.0f}"
+        heads = {"factor": ("องค์ประกอบที่", "Factor"), "eigenvalue": ("ค่าไอเกน (PC)", "Eigenvalue (PC)"),
+                 "fa_eigenvalue": ("ค่าไอเกน (FA)", "Eigenvalue (FA)"),
+                 "sim_pc_mean": ("ข้อมูลสุ่ม PC เฉลี่ย", "Random PC mean"),
+                 "sim_pc_q": (f"ข้อมูลสุ่ม PC เปอร์เซ็นไทล์ {q}", f"Random PC {q}th pct."),
+                 "sim_fa_mean": ("ข้อมูลสุ่ม FA เฉลี่ย", "Random FA mean"),
+                 "sim_fa_q": (f"ข้อมูลสุ่ม FA เปอร์เซ็นไทล์ {q}", f"Random FA {q}th pct."), "map": ("MAP", "MAP")}
+        shown = self.table[list(heads)].rename(columns={k: pick(*v, lang) for k, v in heads.items()})
         return {pick("ข้อเสนอของแต่ละเกณฑ์", "Suggestion of each criterion", lang): s,
-                pick("ค่าไอเกนและค่าจากข้อมูลสุ่ม", "Eigenvalues, random-data eigenvalues and MAP", lang): self.table}
+                pick("ค่าไอเกนและค่าจากข้อมูลสุ่ม", "Eigenvalues, random-data eigenvalues and MAP", lang): shown}
 
     def report_blocks(self, lang: str | None = None, *, figures: bool = True) -> list:
         lang = check_language(lang)
@@ -333,8 +340,7 @@ class NFactorsResult(Result):
 
 
 def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int | None = None,
-                      n_iter: int = 20, quantile: float = 0.95, seed=0, fm: str = "minres",
-                      lang: str | None = None) -> NFactorsResult:
+                      n_iter: int = 20, quantile: float = 0.95, seed=0, fm: str = "minres") -> NFactorsResult:
     """Eigenvalues > 1, parallel analysis and Velicer's MAP: how many factors to extract.
 
     - Kaiser-Guttman: the number of eigenvalues of R above 1.
@@ -364,7 +370,6 @@ def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int
         always give the same suggestion).
     fm : {"minres", "ml"}
         Extraction of the one-factor communalities.
-    lang : {"th", "en"}, optional
 
     Returns
     -------
@@ -398,7 +403,8 @@ def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int
     >>> nf.kaiser, nf.parallel_fa, nf.map
     (3, 3, 2)
     """
-    lang = check_language(lang)
+    if fm not in ("minres", "ml"):
+        raise ValueError(f"fm must be 'minres' or 'ml', not {fm!r}")
     if not 0 < quantile < 1:
         raise ValueError(f"quantile must be between 0 and 1 (e.g. 0.95), not {quantile!r}")
     if int(n_iter) < 1:
@@ -430,4 +436,8 @@ def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int
                           parallel_pc=_leading(pc, q_pc), map=int(np.nanargmin(mp) + 1),
                           suggested=min(n_fa, bound), n_iter=int(n_iter), quantile=float(quantile),
                           seed=seed if isinstance(seed, (int, type(None))) else "generator", n_obs=n,
-                          n_items=p, max_factors=bound, rows=data.rows_note(lang))
+                          n_items=p, max_factors=bound, rows=_rows(data))
+
+
+def _rows(data: FactorData) -> dict:
+    return {"th": data.rows_note("th"), "en": data.rows_note("en")}
