@@ -49,6 +49,7 @@ from .studies.audit import audit_reported_fit, FitAudit
 from .studies.replication import replicate, ReplicationReport
 from .studies.invariance import invariance, InvarianceResult
 from .studies.validation import validate, SurveyValidation
+from .studies.crossvalidation import split_half, SplitHalfResult
 from .studies import power
 from .studies.power import (rmsea_power, rmsea_sample_size, monte_carlo_power, PowerResult, yamane,
                             krejcie_morgan)
@@ -94,6 +95,7 @@ __all__ = [
     # studies
     "published", "audit_reported_fit", "FitAudit", "replicate", "ReplicationReport",
     "invariance", "InvarianceResult", "validate", "SurveyValidation",
+    "split_half", "SplitHalfResult",
     "power", "rmsea_power", "rmsea_sample_size", "monte_carlo_power", "PowerResult", "yamane",
     "krejcie_morgan",
     "prepost", "PrePostReport", "PrePostInputError", "effectiveness_index", "normalized_gain",
