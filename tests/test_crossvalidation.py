@@ -1,5 +1,4 @@
 """Split-half cross-validation: EFA on one random half, CFA on the other, said so in the report."""
-import pandas as pd
 import pytest
 from semopy.examples import holzinger39
 

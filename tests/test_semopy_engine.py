@@ -13,7 +13,7 @@ import semopy
 
 import edu40
 from _models import HS_MODEL, PD_MODEL
-from test_sem_parity import CASES, EM, HS, PD, PD_DEFINED, HS_FIXEDX, REF, fitted
+from test_sem_parity import EM, HS, HS_FIXEDX, PD, PD_DEFINED, REF, fitted
 
 SEMOPY_CASES = {
     "hs": lambda: edu40.fit(HS_MODEL, HS, engine="semopy"),

@@ -63,10 +63,6 @@ class FactorData:
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.corr, index=self.items, columns=self.items)
 
-    def label(self, item: str, lang: str | None = None) -> str:
-        lang = check_language(lang)
-        return self.labels.get(lang, {}).get(item, "")
-
     def min_pairwise_n(self) -> int:
         return int(self.pair_counts.min()) if self.pair_counts is not None else self.n_obs
 

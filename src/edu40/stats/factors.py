@@ -83,6 +83,10 @@ class AdequacyResult(Result):
     def passed(self) -> bool:
         return bool(self.criteria()["passed"].all())
 
+    def to_frame(self) -> pd.DataFrame:
+        """The per-item table: ``item, msa``."""
+        return self.items.copy()
+
     def criteria(self, lang: str | None = None) -> pd.DataFrame:
         """Each check: value, criterion, pass/fail and its source."""
         lang = check_language(lang)
@@ -263,6 +267,10 @@ class NFactorsResult(Result):
     n_items: int
     max_factors: int
     rows: dict = field(default_factory=dict, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The eigenvalue table (observed, random-data and MAP values per number of factors)."""
+        return self.table.copy()
 
     def suggestions(self, lang: str | None = None) -> pd.DataFrame:
         """One row per criterion: its suggestion, rule and reference."""
