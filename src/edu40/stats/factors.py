@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
 from ..core.blocks import figure, heading, table, text, warning
 from ..core.i18n import check_language, pick
@@ -421,14 +422,15 @@ def number_of_factors(x, *, items=None, nan_policy: str = "listwise", n_obs: int
                                                            what="number_of_factors")
     r, n, p = data.corr, data.n_obs, data.p
     pc = np.linalg.eigvalsh(r)[::-1]
-    fa = _fa_values(r, fm)
     rng = np.random.default_rng(seed)
     sim_pc = np.empty((n_iter, p))
     sim_fa = np.empty((n_iter, p))
-    for i in range(int(n_iter)):
-        c = np.corrcoef(rng.standard_normal((n, p)), rowvar=False)
-        sim_pc[i] = np.linalg.eigvalsh(c)[::-1]
-        sim_fa[i] = _fa_values(c, fm)
+    with threadpool_limits(1, user_api="blas"):     # small matrices: one BLAS thread is fastest
+        fa = _fa_values(r, fm)
+        for i in range(int(n_iter)):
+            c = np.corrcoef(rng.standard_normal((n, p)), rowvar=False)
+            sim_pc[i] = np.linalg.eigvalsh(c)[::-1]
+            sim_fa[i] = _fa_values(c, fm)
     q_pc = np.quantile(sim_pc, quantile, axis=0)   # R's quantile type 7 = numpy's default
     q_fa = np.quantile(sim_fa, quantile, axis=0)
     mp = _map(r)
