@@ -285,28 +285,7 @@ def simulate(population, n: int, *, seed=None, missing: float = 0.0,
         raise ValueError(f"missing must be a share in [0, 1) or a number of cells, not {missing!r}")
     rng = np.random.default_rng(seed)
     inst = population.instrument
-    phi = population.latent_covariance().values
-    lam = population.loading_matrix().values
-    sigma = population.covariance().values
-    theta = sigma - lam @ phi @ lam.T
-    eta = rng.multivariate_normal(np.zeros(len(phi)), phi, size=n, method="cholesky")
-    if factor_shift is not None:
-        shift = np.asarray(factor_shift, dtype=float)
-        if shift.shape != eta.shape:
-            raise ValueError(f"factor_shift must have shape {eta.shape}, not {shift.shape}")
-        eta = eta + shift
-    eps = rng.multivariate_normal(np.zeros(len(theta)), theta, size=n, method="cholesky")
-    ystar = eta @ lam.T + eps
-    shifts = np.array([population.item_shift.get(i, 0.0) for i in inst.item_codes])
-    ystar = ystar + shifts
-    if discretize:
-        cuts = population.item_thresholds()
-        values = np.empty_like(ystar)
-        for j, item in enumerate(inst.item_codes):
-            values[:, j] = np.searchsorted(cuts[item], ystar[:, j]) + 1
-        values += inst.scale.minimum - 1
-    else:
-        values = ystar
+    values = Sampler(population, discretize).draw(n, rng, factor_shift)
     if isinstance(missing, (int, np.integer)) and missing >= 1:
         values = values.astype(float)
         cells = rng.choice(values.size, size=int(missing), replace=False)
@@ -315,6 +294,42 @@ def simulate(population, n: int, *, seed=None, missing: float = 0.0,
         values = values.astype(float)
         values[rng.random(values.shape) < missing] = np.nan
     return pd.DataFrame(values, columns=inst.item_codes)
+
+
+class Sampler:
+    """The matrices of a population model, computed once, to draw many samples.
+
+    :func:`simulate` draws through it; a Monte Carlo study keeps one for all
+    its samples (computing the population's matrices takes longer than
+    drawing a survey-sized sample).  Same generator state, same draw.
+    """
+
+    def __init__(self, population, discretize: bool = True):
+        inst = population.instrument
+        self.phi = population.latent_covariance().values
+        self.lam = population.loading_matrix().values
+        self.theta = population.covariance().values - self.lam @ self.phi @ self.lam.T
+        self.shifts = np.array([population.item_shift.get(i, 0.0) for i in inst.item_codes])
+        self.cuts = ([population.item_thresholds()[item] for item in inst.item_codes]
+                     if discretize else None)
+        self.minimum = inst.scale.minimum
+
+    def draw(self, n, rng, factor_shift=None) -> np.ndarray:
+        """``n`` respondents' answers (n x items), from the generator ``rng``."""
+        eta = rng.multivariate_normal(np.zeros(len(self.phi)), self.phi, size=n, method="cholesky")
+        if factor_shift is not None:
+            shift = np.asarray(factor_shift, dtype=float)
+            if shift.shape != eta.shape:
+                raise ValueError(f"factor_shift must have shape {eta.shape}, not {shift.shape}")
+            eta = eta + shift
+        eps = rng.multivariate_normal(np.zeros(len(self.theta)), self.theta, size=n, method="cholesky")
+        ystar = eta @ self.lam.T + eps + self.shifts
+        if self.cuts is None:
+            return ystar
+        values = np.empty_like(ystar)
+        for j, cuts in enumerate(self.cuts):
+            values[:, j] = np.searchsorted(cuts, ystar[:, j]) + 1
+        return values + (self.minimum - 1)
 
 
 def simulate_test(ability, difficulty, discrimination=None, guessing=0.0, *, seed=None) -> np.ndarray:

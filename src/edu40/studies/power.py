@@ -35,7 +35,7 @@ from ..core.i18n import check_language, pick
 from ..core.parallel import ReplicationError, check_count, run_replications, seed_sequence
 from ..sem.refit import make_refitter
 from ..sem.engine import RAMModel
-from ..io.simulate import PopulationModel, PopulationModelError, simulate
+from ..io.simulate import PopulationModel, PopulationModelError, Sampler, simulate
 
 __all__ = ["rmsea_power", "rmsea_sample_size", "monte_carlo_power", "PowerResult", "yamane",
            "krejcie_morgan", "KREJCIE_MORGAN_TABLE", "population_moments"]
@@ -312,8 +312,13 @@ class _Population:
 
     def draw(self, n, rng):
         if self.model is not None:
-            frame = simulate(self.model, n, seed=rng, discretize=self.discretize)
-            X = frame[self.ov].to_numpy(dtype=float, copy=True)   # pandas 3 may give a read-only view
+            # the population's matrices once per process, not once per sample: the same draws
+            # as simulate(self.model, n, seed=rng)
+            if getattr(self, "_sampler", None) is None:
+                items = list(self.model.instrument.item_codes)
+                self._sampler = (Sampler(self.model, self.discretize), [items.index(v) for v in self.ov])
+            sampler, cols = self._sampler
+            X = sampler.draw(n, rng)[:, cols].astype(float)
         else:
             X = rng.standard_normal((n, len(self.ov))) @ self.chol.T + self.mean
         if self.missing > 0:
