@@ -27,6 +27,10 @@ __all__ = ["ReplicationError", "run_replications", "seed_sequence", "one_blas_th
 
 # seconds to wait for a Dask scheduler given by its address
 CONNECT_TIMEOUT = 10
+# Replications per chunk of a stacked task (threads): tens at once make the stacked arrays pay, and a
+# fixed size makes a replication's chunk, hence its arithmetic to the last bit, the same for any
+# number of workers and any backend.
+STACK_CHUNK = 32
 # Starting worker processes (each imports numpy, scipy, pandas and edu40) costs 1-3 s: a run whose
 # first chunk, timed in this process, predicts less work than this stays in this process.
 POOL_MIN_SECONDS = 3.0
@@ -124,10 +128,13 @@ def run_replications(task, payload, n: int, seed_seq: np.random.SeedSequence, *,
     bar = _progress_bar(n, progress, desc)
     try:
         if backend == "dask":
-            error = _run_dask(task, payload, seeds, n, client, outputs, bar, chunk_size)
+            error = _run_dask(task, payload, seeds, n, client, outputs, bar,
+                              chunk_size or (STACK_CHUNK if prefer == "threads" else None))
         elif backend is None and prefer == "threads":
             error = _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size)
         else:
+            if prefer == "threads" and chunk_size is None:
+                chunk_size = STACK_CHUNK      # the same chunks as on threads: the same results
             error = _run_joblib(task, payload, seeds, n, n_jobs, backend, outputs, bar, chunk_size)
     finally:
         bar.close()
@@ -138,10 +145,7 @@ def _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size):
     import joblib
 
     workers = joblib.effective_n_jobs(n_jobs)
-    if chunk_size is None:
-        # stacked tasks work best on tens of replications at once
-        chunk_size = max(16, min(64, math.ceil(n / (4 * max(workers, 1)))))
-    chunks = _chunks(n, workers, chunk_size)
+    chunks = _chunks(n, workers, chunk_size or STACK_CHUNK)
     try:
         with one_blas_thread():
             if workers == 1 or len(chunks) == 1:
