@@ -107,8 +107,9 @@ def goals(rec: dict) -> list:
     b, f, fi, n = rec["bootstrap"]["summary"], rec["fit"]["summary"], rec["fiml"]["summary"], rec["national"]
     e = n["rows"]["edu40"]
     out = [
-        ("bootstrap, 1000 draws, defaults (std.all, R², fit indices, Bollen-Stine), cold, 2 cores: "
-         "at most 0.1 x lavaan's single-core time", b.get("cold_2cores_vs_lavaan_1core"), GOALS["bootstrap_2cores"]),
+        (f"bootstrap, {rec['bootstrap']['draws']} draws, defaults (std.all, R², fit indices, Bollen-Stine), "
+         "cold, 2 cores: at most 0.1 x lavaan's single-core time", b.get("cold_2cores_vs_lavaan_1core"),
+         GOALS["bootstrap_2cores"]),
         ("the same on one core: at most 0.2 x lavaan on one core", b.get("cold_1core_vs_lavaan_1core"),
          GOALS["bootstrap_1core"]),
         (f"FIML, N = {fi.get('n', 16000):,} with {fi.get('patterns', 735)} patterns: at most 0.05 x lavaan "
