@@ -205,15 +205,15 @@ def _modindices(name: str, col: str) -> tuple:
     return m[col].to_numpy(float), m[f"{col}_R"].to_numpy(float)
 
 
-def _validity(what: str) -> tuple:
-    res = fitted("cfa")
+def _validity(what: str, name: str = "cfa") -> tuple:
+    res = fitted(name)
     if what in ("htmt", "htmt2"):
         return res.htmt(what).to_numpy(float).ravel(), np.array(REF["cfa"][what], float).ravel()
     if what == "resid_cor":
         return res.residuals("cor").to_numpy(float).ravel(), np.array(REF["cfa"]["resid_cor"], float).ravel()
     rel = res.reliability().set_index("factor")
     key = {"ave": "ave", "cr": "cr_fornell_larcker", "omega": "omega_obs"}[what]
-    ref = REF["cfa"][key]
+    ref = REF[name][key]
     return rel.loc[list(ref), what].to_numpy(float), np.array(list(ref.values()), float)
 
 
@@ -343,6 +343,10 @@ SPECS += [
     ("validity", "omega (raw metric, observed variance)", "semTools::compRelSEM(fit)", lambda: _validity("omega"), 1e-5),
     ("validity", "CR (Fornell & Larcker)", "(sum l)^2 / ((sum l)^2 + sum(1 - l^2)), l = standardizedSolution(fit)",
      lambda: _validity("cr"), 1e-5),
+    ("validity", "AVE under FIML (EM covariance)", "semTools::AVE(cfa(model, bfr, missing = 'fiml'))",
+     lambda: _validity("ave", "cfa_fiml"), 1e-5),
+    ("validity", "omega under FIML", "semTools::compRelSEM(cfa(model, bfr, missing = 'fiml'))",
+     lambda: _validity("omega", "cfa_fiml"), 1e-5),
     ("validity", "HTMT", "semTools::htmt(model, bfr, htmt2 = FALSE)", lambda: _validity("htmt"), 1e-9),
     ("validity", "HTMT2 (geometric means)", "semTools::htmt(model, bfr)", lambda: _validity("htmt2"), 1e-9),
     ("validity", "correlation residuals", "resid(fit, type = 'cor.bollen')", lambda: _validity("resid_cor"), 1e-5),
@@ -410,6 +414,8 @@ def bootstrap_table() -> pd.DataFrame:
     lab = {("EXT", "~", "NEU"): "a", ("AGR", "~", "EXT"): "b", ("AGR", "~", "NEU"): "c"}
     names = [lab.get((r.lhs, r.op, r.rhs), r.lhs if r.op == ":=" else None) for r in est.itertuples()]
     est = est.assign(name=names).dropna(subset=["name"]).set_index("name")
+    ml = fitted("mediation").estimates.set_index(["lhs", "op", "rhs"])["se"]
+    est["se.ml"] = [ml.loc[(r.lhs, r.op, r.rhs)] for r in est.itertuples()]
     ref = REF["mediation"]["bootstrap"]
     rows = []
     for name in ref["names"]:

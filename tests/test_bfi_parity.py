@@ -126,9 +126,9 @@ def test_bootstrap_of_indirect_effect_agrees_with_lavaan_within_monte_carlo_erro
     for side in ("low", "high"):
         gap = (t[f"ci_{side}_edu40"] - t[f"ci_{side}_lavaan"]).abs() / t["se_ml"]
         assert gap.max() < 0.51, gap.round(3).tolist()
-    # the bootstrap SE of the indirect effect is near its delta-method SE (large n, mild skew)
-    ind = t.set_index("parameter").loc["indirect"]
-    assert ind["se_edu40"] / ind["se_ml"] == pytest.approx(1, abs=0.15)
+    # skewed items: both bootstraps find the normal-theory SE of the path NEU -> EXT too small
+    a = t.set_index("parameter").loc["a"]
+    assert a["se_lavaan"] / a["se_ml"] > 1.1 and a["se_edu40"] / a["se_ml"] > 1.05
 
 
 # -- the published tables are the measured ones ---------------------------------------------------
