@@ -222,3 +222,20 @@ def test_modification_indices_are_exact_score_tests():
     spread = REF["cfa"]["mi_refit"]["max_abs_mi_change"]
     assert 1e-3 < spread < 2e-2
     assert _bfi.run("5-factor CFA, listwise: modification indices (all 400)").diff < 2 * spread + 1e-3
+
+
+def test_missing_answer_codes_in_a_small_file(tmp_path):
+    """R writes NA, people type n/a or -: missing answers in items and demographics alike."""
+    import edu40
+    path = tmp_path / "answers.csv"
+    path.write_text("A1,A2,A3,age\n1,NA,3,21\nn/a,5,-,NA\n6,6,6,30\n", encoding="utf-8")
+    s = edu40.load_survey(path, _bfi.instrument(), on_invalid="raise")
+    assert s.validation.n_errors == 0
+    assert s.items[["A1", "A2", "A3"]].isna().sum().tolist() == [1, 1, 1]
+    assert s.data["age"].tolist()[::2] == [21, 30] and np.isnan(s.data["age"].iloc[1])
+    codes = s.validation.problems.query("problem == 'missing_code'")
+    assert dict(zip(codes["column"], codes["value"])) == {"A1": "n/a", "A2": "NA", "A3": "-"}
+    # a real invalid answer is still an error that names the cell
+    path.write_text("A1,A2\n1,7\n", encoding="utf-8")
+    with pytest.raises(edu40.SurveyInputError, match=r"row 2, column 'A2'.*'7'"):
+        edu40.load_survey(path, _bfi.instrument())
