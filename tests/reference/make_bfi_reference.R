@@ -155,6 +155,12 @@ ref$cfa_fiml <- sem_ref(fit_fiml, "cfa(model, data = bfr, missing = 'fiml')")
 # under FIML semTools divides by the EM (h1) covariance of all 2 800 respondents
 ref$cfa_fiml$ave <- as.list(AVE(fit_fiml))
 ref$cfa_fiml$omega_obs <- as.list(compRelSEM(fit_fiml))
+fiml_again <- cfa(model, data = bfr, missing = "fiml", start = fit_fiml, optim.method = "BFGS",
+                  control = list(reltol = 1e-16, maxit = 5000))
+ref$cfa_fiml$mi_refit <- list(
+  call = "max(abs(modindices(fit)$mi - modindices(cfa(model, bfr, missing = 'fiml', start = fit, optim.method = 'BFGS'))$mi))",
+  max_abs_mi_change = max(abs(modindices(fit_fiml)$mi - modindices(fiml_again)$mi)),
+  max_abs_est_change = max(abs(coef(fit_fiml) - coef(fiml_again))))
 
 # ---- measurement invariance by gender -------------------------------------------------------------
 steps <- list(configural = "", metric = "loadings", scalar = c("loadings", "intercepts"),
