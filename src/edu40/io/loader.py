@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .instrument import EM40, Instrument
-from .scales import LikertScale, normalize_text
+from .scales import MISSING_TOKENS, LikertScale, normalize_text
 
 from .readers import _read
 from .survey import (_FORM_META, _ID_NAMES, _PROBLEM_COLUMNS, Survey, SurveyInputError,
@@ -234,6 +234,12 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         blank = raw.isna().to_numpy(copy=True)
         if _is_text(raw):
             blank |= raw.map(_is_blank).to_numpy(dtype=bool)
+            # "NA" (R's write.csv), "n/a", "-": missing answers, not invalid ones; say so once per column
+            codes = [u for u in pd.unique(raw[blank & raw.notna().to_numpy()]) if normalize_text(u)]
+            if codes:
+                n_coded = int(raw.isin(codes).sum())
+                add(np.nan, col, item, ", ".join(map(str, codes)), "missing_code", "info",
+                    f"{n_coded} cells read as missing answers")
         if missing_codes:
             num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
             user = ~blank & np.any([(num >= lo) & (num <= hi) for lo, hi in missing_codes], axis=0)
@@ -426,7 +432,7 @@ def _is_blank(raw) -> bool:
         return True
     if raw is pd.NA or raw is pd.NaT:
         return True
-    return isinstance(raw, str) and normalize_text(raw) == ""
+    return isinstance(raw, str) and normalize_text(raw) in MISSING_TOKENS
 
 
 def _fmt(value) -> str:

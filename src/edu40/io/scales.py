@@ -20,6 +20,9 @@ from ..core.i18n import check_language
 
 __all__ = ["LikertScale", "Band", "LIKERT5"]
 
+# Cell texts that mean "no answer" in exports: R's write.csv writes NA, Excel users type n/a or -.
+MISSING_TOKENS = frozenset({"", "nan", "na", "n/a", "-"})
+
 # Anchor labels for the usual agreement/extent scales, lowest first.
 _DEFAULT_LABELS = {
     4: (["น้อยที่สุด", "น้อย", "มาก", "มากที่สุด"],
@@ -212,7 +215,7 @@ class LikertScale:
                 return np.nan
             return int(value) if float(value).is_integer() else float(value)
         text = normalize_text(value)
-        if text in ("", "nan", "na", "n/a", "-"):
+        if text in MISSING_TOKENS:
             return np.nan
         if text in self._lookup:
             return self._lookup[text]

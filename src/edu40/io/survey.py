@@ -31,6 +31,7 @@ PROBLEM_TEXT = {
     "unparseable": ("answer that cannot be read as a scale point", "คำตอบที่อ่านเป็นค่ามาตรวัดไม่ได้"),
     "missing": ("missing answers", "ไม่ได้ตอบ"),
     "user_missing": ("SPSS user-missing code", "รหัสค่าสูญหายของ SPSS"),
+    "missing_code": ("missing-answer code (NA, n/a, -)", "รหัสแทนการไม่ตอบ (NA, n/a, -)"),
     "duplicate_id": ("duplicate respondent id", "รหัสผู้ตอบซ้ำ"),
     "straight_lining": ("same answer to every item", "ตอบค่าเดียวกันทุกข้อ"),
     "empty_row": ("row with no item answered", "แถวที่ไม่มีคำตอบ"),
@@ -223,6 +224,7 @@ _ACTION_TH = [
     (r"^not in the file; analyses needing it will say so$", "ไม่พบในไฟล์; การวิเคราะห์ที่ต้องใช้จะแจ้งให้ทราบ"),
     (r"^kept as-is \((.*)\)$", r"เก็บไว้ตามเดิม (\1)"),
     (r"^treated as missing \(SPSS user-missing code\)$", "ถือเป็นค่าสูญหาย (รหัสค่าสูญหายของ SPSS)"),
+    (r"^(\d+) cells read as missing answers$", r"อ่านเป็นการไม่ตอบ \1 เซลล์"),
     (r"^(\d+) answers recoded as (.*)$", r"กลับค่าคำตอบ \1 รายการเป็น \2"),
     (r"\(scale is (\d+)-(\d+)\)", r"(มาตรวัด \1-\2)"),
 ]

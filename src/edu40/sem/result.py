@@ -290,7 +290,8 @@ class SEMResult(Reportable):
 
     # -- validity --------------------------------------------------------------------
     def reliability(self, group=0) -> pd.DataFrame:
-        """CR, AVE, sqrt(AVE), the largest factor correlation and the Fornell-Larcker verdict."""
+        """CR (Fornell-Larcker), omega (semTools ``compRelSEM``), AVE, sqrt(AVE), the largest
+        factor correlation and the Fornell-Larcker verdict (:func:`edu40.sem.validity.reliability_table`)."""
         return reliability_table(self, group)
 
     def htmt(self, kind: str = "htmt", group=0) -> pd.DataFrame:
