@@ -202,6 +202,26 @@ def test_stacked_draws_equal_the_one_draw_engine(name):
             assert a[4] == pytest.approx(b[4], rel=1e-8)
 
 
+def test_factor_form_inverse_equals_the_cholesky_one_and_falls_back():
+    res = edu40.fit(edu40.EM40.model(), EM)
+    bm = BatchModel(res._model)
+    plan = bm.plans[0]
+    assert plan.factor_form
+    thetas = res._theta + 0.01 * np.random.default_rng(4).standard_normal((6, len(res._theta)))
+    table = res._spec.table
+    resid = table[(table["op"] == "~~") & (table["lhs"] == "EFF1") & (table["rhs"] == "EFF1")]
+    thetas[1, int(resid["free"].iloc[0]) - 1] = -0.01          # a Heywood case: the Cholesky path
+    sigma, _, Ns, _, _, S = bm.moments(thetas, 0)
+    W, logdet, ok = bm.sigma_inverse(sigma, Ns, S, plan)
+    plan.factor_form = False
+    W2, logdet2, ok2 = bm.sigma_inverse(sigma, Ns, S, plan)
+    plan.factor_form = True
+    assert (ok == ok2).all()
+    np.testing.assert_allclose(W[ok], W2[ok], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(logdet[ok], logdet2[ok], rtol=1e-12)
+    np.testing.assert_allclose(W[ok], np.linalg.inv(sigma[ok]), rtol=1e-8, atol=1e-10)
+
+
 def test_batch_model_gradient_equals_the_engine():
     res = edu40.fit(HS_MODEL, HS, group="school")
     bm = BatchModel(res._model)

@@ -95,6 +95,14 @@ class _GroupPlan:
         self.cA_src = where[lay.cA]
         self.A0s = lay.A0[:, self.src]
         self.nA, self.nS = len(lay.kA), len(lay.kS)
+        # Factor form, Sigma = Theta + Lambda Psi Lambda' with Theta diagonal: no observed variable
+        # sends a path, no covariance between two observed variables or an observed one and a source
+        off = lay.S0.copy()
+        off[lay.rS, lay.cS] = 1.0
+        off[lay.cS, lay.rS] = 1.0
+        np.fill_diagonal(off, 0.0)
+        self.factor_form = bool(len(self.src) and self.src.min() >= p and not off[:p, :p].any()
+                                and not off[:p][:, self.src].any())
         L = len(lay.k_all)
         P = np.zeros((L, q))
         P[np.arange(L), lay.k_all] = 1.0                       # locations -> parameters
@@ -212,6 +220,55 @@ class BatchModel:
             mu = Em[:, :p]
         return SallP[:, :p, :], mu, Ns, SallP, Em, S
 
+    def sigma_inverse(self, sigma, Ns, S, plan):
+        """``(W, log|Sigma|, ok)`` for each draw; ``ok`` False where Sigma is not positive definite.
+
+        In factor form (``plan.factor_form``) by the Woodbury identity with a
+        ``|src| x |src|`` inner matrix (Magnus & Neudecker, 1999):
+
+            W = D - U (I + Psi K)^-1 Psi U',   U = D Lambda,   K = Lambda' D Lambda,   D = Theta^-1
+            log|Sigma| = log|Theta| + log|I + Psi K|
+
+        for draws with every residual variance positive and above 1e-4 of its
+        variable's variance (no cancellation) and Psi positive definite (then
+        Sigma is); other draws, and other models, by Cholesky factors.
+        """
+        b, p = len(sigma), self.p
+        use = np.zeros(b, bool)
+        if plan.factor_form:
+            src = plan.src
+            theta = np.diagonal(S, axis1=1, axis2=2)[:, :p]
+            Psi = S[:, src][:, :, src]
+            _, psi_pd = cholesky_rows(Psi)
+            use = psi_pd & (theta > 1e-4 * np.diagonal(sigma, axis1=1, axis2=2)).all(axis=1)
+        W = np.empty_like(sigma)
+        logdet = np.empty(b)
+        ok = np.ones(b, bool)
+        if use.any():
+            rows = np.flatnonzero(use) if not use.all() else slice(None)
+            th = theta[rows]
+            d = 1.0 / th
+            Lam = Ns[rows][:, :p, :]
+            U = d[:, :, None] * Lam
+            K = Lam.transpose(0, 2, 1) @ U
+            T = np.eye(len(src)) + Psi[rows] @ K
+            Q = np.linalg.solve(T, Psi[rows])
+            Q = 0.5 * (Q + Q.transpose(0, 2, 1))
+            Wr = -(U @ Q @ U.transpose(0, 2, 1))
+            Wr[:, np.arange(p), np.arange(p)] += d
+            W[rows] = Wr
+            sign, ld = np.linalg.slogdet(T)
+            logdet[rows] = np.log(th).sum(axis=1) + ld
+            ok[rows] = sign > 0
+        rest = np.flatnonzero(~use)
+        if len(rest):
+            L, good = cholesky_rows(sigma[rest] if len(rest) < b else sigma)
+            Li = inverse_lower(L)
+            W[rest] = Li.transpose(0, 2, 1) @ Li
+            logdet[rest] = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+            ok[rest] = good
+        return W, logdet, ok
+
     # -- discrepancy and gradient -------------------------------------------------
     def value_and_gradient(self, theta, samples, rows=None):
         """F and its gradient for each draw (``rows`` of the samples); ``ok`` False where Sigma is not PD."""
@@ -223,12 +280,9 @@ class BatchModel:
             lay = plan.lay
             smp = samples[gi]
             cov = smp["cov"] if rows is None else smp["cov"][rows]
-            sigma, mu, Ns, SallP, Em, _ = self.moments(theta, gi)
-            L, good = cholesky_rows(sigma)
+            sigma, mu, Ns, SallP, Em, Smat = self.moments(theta, gi)
+            W, logdet, good = self.sigma_inverse(sigma, Ns, Smat, plan)
             ok &= good
-            Li = inverse_lower(L)
-            W = Li.transpose(0, 2, 1) @ Li
-            logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
             if self.ms:
                 mean = smp["mean"] if rows is None else smp["mean"][rows]
                 d = mean - mu

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .batch import cholesky_rows, inverse_lower
+from .batch import cholesky_rows
 from .indices import rmsea_ci_many
 
 __all__ = ["BootMoments", "batch_statistics", "standardize_many", "central_jacobian"]
@@ -184,11 +184,8 @@ def fit_indices_many(bm, theta, samples, fmin, info, likelihood):
         c = n_g - 1 if wish else n_g
         smp = samples[gi]
         S, ybar, logdet_s = smp["cov"], smp["mean"], smp["logdet"]
-        sigma, mu, *_ = bm.moments(theta, gi)
-        L, _ = cholesky_rows(sigma)
-        Li = inverse_lower(L)
-        W = Li.transpose(0, 2, 1) @ Li
-        logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+        sigma, mu, Ns, _, _, Smat = bm.moments(theta, gi)
+        W, logdet, _ = bm.sigma_inverse(sigma, Ns, Smat, bm.plans[gi])
         d = (ybar - mu) if ms else np.zeros((B, p))
         WS = W @ S
         trace = np.einsum("bii->b", WS)
