@@ -266,6 +266,9 @@ def test_a_run_that_stops_keeps_the_finished_draws(monkeypatch, backend):
         return real(payload, indices, seeds)
 
     monkeypatch.setattr(bootmod, "_bootstrap_chunk", failing)
+    parallel_chunks = 10        # chunks of 10 draws on every backend: draws 0-19 finish
+    monkeypatch.setattr(parallel, "_chunks", lambda n, w, c=None: [list(range(i, min(i + parallel_chunks, n)))
+                                                                   for i in range(0, n, parallel_chunks)])
     kw = dict(seed=6, progress=False, fit_measures=False)
     if backend == "dask":
         distributed = pytest.importorskip("distributed")
@@ -275,10 +278,6 @@ def test_a_run_that_stops_keeps_the_finished_draws(monkeypatch, backend):
                 hs_fit().bootstrap(40, backend="dask", **kw)
     else:
         with pytest.raises(ReplicationError, match=r"stopped after 20 of 40 draws.*worker lost") as err:
-            parallel_chunks = 10
-            monkeypatch.setattr(parallel, "_chunks",
-                                lambda n, w, c=None: [list(range(i, min(i + parallel_chunks, n)))
-                                                      for i in range(0, n, parallel_chunks)])
             hs_fit().bootstrap(40, n_jobs=1, **kw)
     partial = err.value.partial
     assert isinstance(partial, edu40.BootstrapResult) and not partial.complete

@@ -19,6 +19,7 @@ This module imports nothing from edu40, so any stage may use it.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -141,11 +142,25 @@ def run_replications(task, payload, n: int, seed_seq: np.random.SeedSequence, *,
     return outputs, error
 
 
-def _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size):
+def _thread_count(n_jobs) -> int:
+    """joblib's reading of ``n_jobs`` (-1 all cores, -2 all but one, ...) without importing joblib."""
+    if isinstance(n_jobs, (int, np.integer)) and n_jobs != 0:
+        try:
+            cores = len(os.sched_getaffinity(0))      # the cores this process may use
+        except AttributeError:                       # pragma: no cover - not Linux
+            cores = os.cpu_count() or 1
+        return int(n_jobs) if n_jobs > 0 else max(cores + 1 + int(n_jobs), 1)
     import joblib
 
-    workers = joblib.effective_n_jobs(n_jobs)
+    return joblib.effective_n_jobs(n_jobs)
+
+
+def _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size):
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    workers = _thread_count(n_jobs)
     chunks = _chunks(n, workers, chunk_size or STACK_CHUNK)
+    pool = None
     try:
         with one_blas_thread():
             if workers == 1 or len(chunks) == 1:
@@ -154,15 +169,19 @@ def _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size):
                     outputs.update(zip(done_idx, outs))
                     bar.update(len(done_idx))
                 return None
-            with joblib.Parallel(n_jobs=workers, backend="threading",
-                                 return_as="generator_unordered") as par:
-                for done_idx, outs in par(joblib.delayed(_run_chunk)(
-                        task, payload, idx, [seeds[i] for i in idx], False) for idx in chunks):
-                    outputs.update(zip(done_idx, outs))
-                    bar.update(len(done_idx))
+            pool = ThreadPoolExecutor(max_workers=min(workers, len(chunks)))
+            futures = [pool.submit(_run_chunk, task, payload, idx, [seeds[i] for i in idx], False)
+                       for idx in chunks]
+            for fut in as_completed(futures):
+                done_idx, outs = fut.result()
+                outputs.update(zip(done_idx, outs))
+                bar.update(len(done_idx))
         return None
     except (Exception, KeyboardInterrupt) as err:   # keep what finished; the caller reports it
         return err
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _progress_bar(n, progress, desc):
