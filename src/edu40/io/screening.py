@@ -138,9 +138,13 @@ def find_timing(columns, duration=None, source: str = "") -> Timing:
 
 
 def _seconds_of_duration(col: pd.Series, unit: float) -> np.ndarray:
-    out = np.full(len(col), np.nan)
-    for i, v in enumerate(col.to_numpy(dtype=object)):
-        out[i] = _one_duration(v, unit)
+    # Numbers in one vectorized pass; only the other cells (mm:ss, times of day) one by one.
+    values = col.astype(object)
+    plain = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating, str))
+                       and not isinstance(v, (bool, np.bool_)))
+    out = pd.to_numeric(values.where(plain), errors="coerce").to_numpy(dtype=float) * unit
+    for i in np.flatnonzero(np.isnan(out) & values.notna().to_numpy()):
+        out[i] = _one_duration(values.iat[i], unit)
     return out
 
 
@@ -204,20 +208,28 @@ def _timestamps(col: pd.Series) -> tuple[pd.Series, str]:
     return out, note
 
 
-def completion_seconds(frame: pd.DataFrame, timing: Timing) -> tuple[np.ndarray, np.ndarray, str]:
-    """Seconds each row took (NaN when unknown), the cells as text for the report, and a reading note."""
+def completion_seconds(frame: pd.DataFrame, timing: Timing):
+    """Seconds each row took (NaN when unknown), a function giving the cells of rows as text, and a note."""
     if timing.duration:
-        raw = frame[timing.duration]
-        seconds = _seconds_of_duration(raw, timing.unit)
-        shown = raw.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
-                                       else str(v)).to_numpy(dtype=object)
+        raw = frame[timing.duration].to_numpy(dtype=object)
+        seconds = _seconds_of_duration(frame[timing.duration], timing.unit)
+
+        def shown(idx):
+            return np.array(["" if _blank(raw[i]) else str(raw[i]) for i in idx], dtype=object)
         return seconds, shown, ""
     start, note_s = _timestamps(frame[timing.start])
     end, note_e = _timestamps(frame[timing.end])
     seconds = (end - start).dt.total_seconds().to_numpy(dtype=float)
-    shown = np.array([f"{a} -> {b}" for a, b in zip(frame[timing.start].astype(str),
-                                                   frame[timing.end].astype(str))], dtype=object)
+    a, b = frame[timing.start].to_numpy(dtype=object), frame[timing.end].to_numpy(dtype=object)
+
+    def shown(idx):
+        return np.array([f"{'' if _blank(a[i]) else a[i]} -> {'' if _blank(b[i]) else b[i]}" for i in idx],
+                        dtype=object)
     return seconds, shown, note_s or note_e
+
+
+def _blank(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
 
 
 def straightliners(values: np.ndarray, min_items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -225,11 +237,14 @@ def straightliners(values: np.ndarray, min_items: int) -> tuple[np.ndarray, np.n
 
     Returns a mask of such rows, the answer they repeated and how many items they answered.
     """
-    answered = (~np.isnan(values)).sum(axis=1)
+    nan = np.isnan(values)
+    answered = values.shape[1] - nan.sum(axis=1)
     some = answered > 0
-    filled = np.where(np.isnan(values), 0.0, values)
-    lo = np.where(np.isnan(values), np.inf, values).min(axis=1)
-    hi = np.where(np.isnan(values), -np.inf, filled).max(axis=1)
+    if nan.any():
+        lo = np.where(nan, np.inf, values).min(axis=1)
+        hi = np.where(nan, -np.inf, values).max(axis=1)
+    else:   # the usual complete file: no temporaries
+        lo, hi = values.min(axis=1), values.max(axis=1)
     flat = some & (answered >= min_items) & (lo == hi)
     return flat, np.where(some, lo, np.nan), answered
 
@@ -290,7 +305,7 @@ def screen_responses(values: np.ndarray, keep: np.ndarray, frame: pd.DataFrame, 
         why = why_th = " (min_seconds)"
     unknown = before & ~(seconds >= 0)        # NaN (blank or unreadable) or an end before the start
     idx = np.flatnonzero(unknown)
-    add_rows(idx, timing.duration or timing.end, "", shown[idx], "time_unknown", "warning",
+    add_rows(idx, timing.duration or timing.end, "", shown(idx), "time_unknown", "warning",
              "kept; completion time unknown, not checked for speeding")
     fast = before & (seconds >= 0) & (seconds < threshold)
     idx = np.flatnonzero(fast)
