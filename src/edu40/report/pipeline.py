@@ -164,7 +164,7 @@ def survey_report(survey, *, instrument: Instrument | None = None, lang: str | N
         A loaded survey, or a file for :func:`edu40.load_survey`.
     instrument : Instrument, optional
         For a path: the codebook (default :data:`edu40.EM40`).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Language of the report (default: the session's).
     group : str, optional
         A column of the survey (e.g. ``"role"``): descriptives by group and,

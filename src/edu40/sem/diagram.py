@@ -120,7 +120,7 @@ def path_diagram(result, *, lang: str | None = None, labels: dict | None = None,
     result : SEMResult
         From :func:`edu40.fit` (CFA or SEM; the first group of a multi-group fit
         unless ``group`` is given).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Language of the legend, R² and fit line (default: the session's).
     labels : dict, optional
         ``{factor code: label}`` listed in a legend under the diagram.

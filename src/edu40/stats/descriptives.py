@@ -116,7 +116,7 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
         that item (a factor: at least one of its items).  ``"listwise"``: only
         respondents who answered every item of the survey (every described
         column of a DataFrame), as SPSS DESCRIPTIVES /MISSING=LISTWISE.
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Language of ``label``, ``level`` and ``overall``; default the session's.
 
     Returns
@@ -212,7 +212,8 @@ def frequencies(x, columns=None, *, scale=None, lang: str | None = None) -> pd.D
     scale : LikertScale or int, optional
         For numeric Likert columns: list every scale point, also unused ones,
         with its anchor label.  Default: the survey's scale for its items.
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
 
     Returns
     -------

@@ -43,7 +43,8 @@ def paired_slope(pre, post, *, labels=None, lang: str | None = None, max_lines: 
     labels : (str, str), optional
         Names of the two occasions (default "Pre-test"/"Post-test", Thai
         "ก่อนอบรม"/"หลังอบรม").
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
     max_lines : int
         Draw at most this many person lines (a random subset, ``seed``) so
         large groups stay legible; the means use everyone.
@@ -105,7 +106,8 @@ def gain_hist(gain, *, lang: str | None = None, bins="auto", xlabel: str | None 
     ----------
     gain : array-like
         One gain per person (missing values are left out and counted).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
     bins : int or str
         As :func:`numpy.histogram_bin_edges`; integer gains get one bar per value when few.
     xlabel : str, optional
