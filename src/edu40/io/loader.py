@@ -21,9 +21,9 @@ from .instrument import EM40, Instrument
 from .scales import LikertScale, compact_text, normalize_text
 
 from .readers import _read
-from .screening import empty_screening, find_timing, screen_responses
+from .screening import find_timing, screen_responses
 from .survey import (_FORM_META, _ID_NAMES, _PROBLEM_COLUMNS, Survey, SurveyInputError,
-                     ValidationReport)
+                     ValidationReport, empty_screening)
 
 __all__ = ["load_survey", "Survey", "ValidationReport", "SurveyInputError"]
 

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from .scales import normalize_text
+from .survey import _SCREENING_COLUMNS, SurveyInputError
 
 __all__ = ["SECONDS_PER_ITEM", "find_timing", "completion_seconds", "straightliners"]
 
@@ -99,8 +100,6 @@ def find_timing(columns, duration=None, source: str = "") -> Timing:
 
     ``duration=False`` turns the speeding check off.
     """
-    from .survey import SurveyInputError
-
     columns = list(columns)
     if duration is False:
         return Timing(why_not=("not checked: turned off (duration=False)", "ไม่ได้ตรวจ: ปิดการตรวจ (duration=False)"))
@@ -249,14 +248,6 @@ def straightliners(values: np.ndarray, min_items: int) -> tuple[np.ndarray, np.n
     return flat, np.where(some, lo, np.nan), answered
 
 
-_SCREENING_COLUMNS = ["check", "checked", "rule", "rule_th", "flagged", "excluded"]
-
-
-def empty_screening() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-        _SCREENING_COLUMNS, ["object", "bool", "object", "object", "int64", "int64"])})
-
-
 def _secs(v: float) -> str:
     return f"{v:.0f}" if v >= 10 else f"{v:.1f}"
 
@@ -269,8 +260,6 @@ def screen_responses(values: np.ndarray, keep: np.ndarray, frame: pd.DataFrame, 
     Every flagged row is recorded through ``add_rows`` (row, respondent,
     value, action), whether it is kept or excluded.
     """
-    from .survey import SurveyInputError
-
     if drop_speeders and not timing.found:
         raise SurveyInputError(f"{source}: drop_speeders=True, but speeding cannot be checked: "
                                f"{timing.why_not[0].removeprefix('not checked: ')}.")

@@ -43,6 +43,15 @@ PROBLEM_TEXT = {
 }
 
 
+# The careless-responding checks of a load (see edu40.io.screening), one row per check.
+_SCREENING_COLUMNS = ["check", "checked", "rule", "rule_th", "flagged", "excluded"]
+
+
+def empty_screening() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        _SCREENING_COLUMNS, ["object", "bool", "object", "object", "int64", "int64"])})
+
+
 class SurveyInputError(ValueError):
     """A survey file with invalid answers; ``.report`` holds every problem found."""
 
@@ -127,7 +136,6 @@ class ValidationReport(Reportable):
 
     def __post_init__(self):
         if self.screening is None:
-            from .screening import empty_screening
             object.__setattr__(self, "screening", empty_screening())
 
     @property

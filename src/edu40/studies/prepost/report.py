@@ -644,15 +644,29 @@ class PrePostReport(Result):
         return blocks
 
     # -- plots ---------------------------------------------------------------
-    def plot_paired(self, kind: str = "slope", *, lang: str = "en", ax=None):
-        """Paired plot of each participant's pre and post score: ``"slope"`` or ``"dumbbell"``; returns the Figure."""
-        from .plots import plot_paired
+    def plot_paired(self, kind: str = "slope", *, lang: str | None = None, ax=None, **options):
+        """Each participant's pre and post score: ``kind="slope"`` or ``"dumbbell"``; returns the Figure.
 
-        return plot_paired(self, kind=kind, lang=lang, ax=ax)
+        Draws :func:`edu40.plots.paired_slope` with this report's scores and
+        full score; ``options`` go to it (``labels``, ``max_lines``,
+        ``confidence`` ...).
+        """
+        from .figures import paired_slope
 
-    def plot_gains(self, which: str = "raw", *, lang: str = "en", ax=None):
-        """Distribution of the gains: ``"raw"`` (post - pre) or ``"normalized"`` (Hake's g_i); returns the Figure."""
-        from .plots import plot_gains
+        s = self.scores
+        return paired_slope(s["pre"], s["post"], kind=kind, lang=lang, full_score=self.full_score, ax=ax,
+                            **options)
 
-        return plot_gains(self, which=which, lang=lang, ax=ax)
+    def plot_gains(self, which: str = "raw", *, lang: str | None = None, ax=None, **options):
+        """Distribution of the gains: ``"raw"`` (post - pre) or ``"normalized"`` (Hake's g_i); returns the Figure.
 
+        Draws :func:`edu40.plots.gain_hist` with this report's gains; the
+        normalized histogram marks the class-average gain <g>.
+        """
+        from .figures import gain_hist
+
+        s = self.scores
+        if which == "normalized":
+            return gain_hist(s["g"], which="normalized", class_average=self.normalized_gain.class_average,
+                             lang=lang, ax=ax, **options)
+        return gain_hist(s["gain"], which=which, lang=lang, ax=ax, **options)
