@@ -2,6 +2,7 @@
 Google Forms with Thai question titles, a workbook of several sheets, SPSS with Thai labels, TIS-620 CSV;
 straight-liners and speeders flagged with their rows, dropped only when asked."""
 import datetime as dt
+import json
 from pathlib import Path
 
 import numpy as np
@@ -240,3 +241,44 @@ def test_every_flagged_row_is_reported_in_the_rendered_report():
     assert sc.iloc[1].tolist()[2:] == [2, 0]
     detail = next(b.content for b in blocks if b.kind == "table" and b.title.startswith("รายการปัญหา"))
     assert {4, 10} <= set(detail["แถว"])
+
+
+# -- a real data set: psych::bfi (SAPA; tests/data/README.md) against R ------------------------------
+REF = json.loads((Path(__file__).parent / "reference" / "screening_reference.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bfi():
+    from edu40 import Instrument
+
+    codes = [f"{f}{i}" for f in "ACENO" for i in range(1, 6)]
+    keyed = {"A1", "C4", "C5", "E1", "E2", "O2", "O5"}
+    table = pd.DataFrame({"item": codes, "factor": [c[0] for c in codes],
+                          "reverse": [c in keyed for c in codes]})
+    return load_survey(DATA / "bfi.csv", Instrument.from_frame(table, name="bfi", scale_points=6))
+
+
+def test_straight_liners_of_a_real_survey_match_r(bfi):
+    """psych::bfi has five straight-liners (one answered only 10 items); R finds the same rows."""
+    ref = REF["straight_lining"]
+    flat = problems(bfi, "straight_lining")
+    assert flat["row"].tolist() == ref["rows"]
+    assert flat["value"].tolist() == [str(v) for v in ref["answer"]]
+    assert flat["action"].tolist() == [f"kept; same answer to all {n} answered items" for n in ref["n_answered"]]
+    assert screening(bfi).loc["straight_lining", "flagged"] == 5 and len(bfi) == 2800
+    # R's write.csv writes missing as NA: missing answers, not invalid ones
+    assert bfi.validation.ok
+    assert bfi.validation.missing_by_item.set_index("item")["n_missing"].to_dict() == REF["missing_per_item"]["n"]
+    # answers are compared as given, before reverse-keyed items are recoded
+    assert bfi.data.loc[ref["rows"][0] - 2, "A1"] == 7 - ref["answer"][0]
+
+
+def test_frequencies_with_missing_answers_match_r_table(bfi):
+    from edu40 import frequencies
+
+    ref = REF["frequencies_education"]
+    f = frequencies(bfi, ["education"], lang="en")
+    assert f["value"].dropna().tolist() == ref["value"] and f["count"].tolist() == ref["count"]
+    assert np.allclose(f["percent"], ref["percent"], atol=1e-12)
+    assert np.allclose(f["valid_percent"].dropna(), ref["valid_percent"], atol=1e-12)
+    assert f["missing"].tolist() == [False] * 5 + [True]

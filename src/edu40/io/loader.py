@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .instrument import EM40, Instrument
-from .scales import LikertScale, compact_text, normalize_text
+from .scales import MISSING_TOKENS, LikertScale, compact_text, normalize_text
 
 from .readers import _read
 from .screening import find_timing, screen_responses
@@ -522,7 +522,8 @@ def _is_blank(raw) -> bool:
         return True
     if raw is pd.NA or raw is pd.NaT:
         return True
-    return isinstance(raw, str) and normalize_text(raw) == ""
+    # R writes missing as NA, Excel as #N/A: the same as an empty cell
+    return isinstance(raw, str) and normalize_text(raw) in MISSING_TOKENS
 
 
 def _fmt(value) -> str:

@@ -72,6 +72,10 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+#: Cell texts that mean "no answer" (normalized): blank, R's NA, Excel's #N/A, pandas' nan, "-", ".".
+MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "nan", "-", "."})
+
+
 def compact_text(text: str) -> str:
     """:func:`normalize_text` without any spaces: Thai writes no spaces between words, so
     exports and retyped questionnaires place them freely (``"การประเมิน เน้น"`` = ``"การประเมินเน้น"``)."""
@@ -238,7 +242,7 @@ class LikertScale:
                 return np.nan
             return int(value) if float(value).is_integer() else float(value)
         text = normalize_text(value)
-        if text in ("", "nan", "na", "n/a", "-"):
+        if text in MISSING_TOKENS:
             return np.nan
         if text in self._lookup:
             return self._lookup[text]
