@@ -643,30 +643,18 @@ class PrePostReport(Result):
                              pick("การกระจายของคะแนนที่เพิ่มขึ้น", "Distribution of the gains", lang)))
         return blocks
 
-    # -- plots ---------------------------------------------------------------
+    # -- plots: edu40.plots.paired_slope / gain_hist with this report's data ----------------
     def plot_paired(self, kind: str = "slope", *, lang: str | None = None, ax=None, **options):
-        """Each participant's pre and post score: ``kind="slope"`` or ``"dumbbell"``; returns the Figure.
-
-        Draws :func:`edu40.plots.paired_slope` with this report's scores and
-        full score; ``options`` go to it (``labels``, ``max_lines``,
-        ``confidence`` ...).
-        """
+        """Each participant's pre and post score, ``kind="slope"`` or ``"dumbbell"`` (:func:`edu40.plots.paired_slope`)."""
         from .figures import paired_slope
 
-        s = self.scores
-        return paired_slope(s["pre"], s["post"], kind=kind, lang=lang, full_score=self.full_score, ax=ax,
-                            **options)
+        return paired_slope(self.scores["pre"], self.scores["post"], kind=kind, lang=lang,
+                            full_score=self.full_score, ax=ax, **options)
 
     def plot_gains(self, which: str = "raw", *, lang: str | None = None, ax=None, **options):
-        """Distribution of the gains: ``"raw"`` (post - pre) or ``"normalized"`` (Hake's g_i); returns the Figure.
-
-        Draws :func:`edu40.plots.gain_hist` with this report's gains; the
-        normalized histogram marks the class-average gain <g>.
-        """
+        """Gains post - pre, or Hake's g_i with the class <g> (``"normalized"``) (:func:`edu40.plots.gain_hist`)."""
         from .figures import gain_hist
 
-        s = self.scores
-        if which == "normalized":
-            return gain_hist(s["g"], which="normalized", class_average=self.normalized_gain.class_average,
-                             lang=lang, ax=ax, **options)
-        return gain_hist(s["gain"], which=which, lang=lang, ax=ax, **options)
+        g = self.normalized_gain.class_average if which == "normalized" else None
+        return gain_hist(self.scores["g" if which == "normalized" else "gain"], which=which, class_average=g,
+                         lang=lang, ax=ax, **options)
