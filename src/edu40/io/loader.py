@@ -299,9 +299,7 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         if recode:
             add(np.nan, col, item, "", "value_labels", "info",
                 f"codes recoded by their value labels: {recode}")
-        blank = raw.isna().to_numpy(copy=True)
-        if _is_text(raw):
-            blank |= raw.map(_is_blank).to_numpy(dtype=bool)
+        blank = _blank_mask(raw)
         if missing_codes:
             num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
             user = ~blank & np.any([(num >= lo) & (num <= hi) for lo, hi in missing_codes], axis=0)
@@ -498,7 +496,7 @@ def _labelled(col: pd.Series, table, name: str, add) -> pd.Series:
     labels = table.value_labels[name]
     missing = table.user_missing.get(name, [])
     num = pd.to_numeric(col, errors="coerce")
-    present = col.notna() & ~col.map(_is_blank).astype(bool)
+    present = ~pd.Series(_blank_mask(col), index=col.index)
     user = present & np.any([(num >= lo) & (num <= hi) for lo, hi in missing] or [np.zeros(len(col), bool)],
                             axis=0)
     codes = num[present & ~user]
@@ -515,15 +513,24 @@ def _labelled(col: pd.Series, table, name: str, add) -> pd.Series:
     return shown
 
 
-def _is_blank(raw) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, float) and np.isnan(raw):
-        return True
-    if raw is pd.NA or raw is pd.NaT:
-        return True
-    # R writes missing as NA, Excel as #N/A: the same as an empty cell
-    return isinstance(raw, str) and normalize_text(raw) in MISSING_TOKENS
+# A cell that is blank or says "no answer" (MISSING_TOKENS), around any spaces and invisible marks;
+# one vectorized match instead of normalize_text on each of a million cells.
+_BLANK_CELL = (r"[\s\u200b\u200c\u200d\u2060\u00ad\ufeff\u200e\u200f]*(?:"
+               + "|".join(re.escape(t) for t in sorted(MISSING_TOKENS, key=len, reverse=True) if t)
+               + r")?[\s\u200b\u200c\u200d\u2060\u00ad\ufeff\u200e\u200f]*")
+
+
+def _blank_mask(col: pd.Series) -> np.ndarray:
+    """True where a cell is missing: NaN/None/NA, empty text, or a missing token such as "NA"."""
+    blank = col.isna().to_numpy(copy=True)
+    if _is_text(col):
+        text = col[~blank]
+        is_str = text.map(type).eq(str).to_numpy()
+        if is_str.any():
+            hit = text[is_str].astype(str).str.fullmatch(_BLANK_CELL, case=False).to_numpy(dtype=bool)
+            pos = np.flatnonzero(~blank)[is_str]
+            blank[pos[hit]] = True
+    return blank
 
 
 def _fmt(value) -> str:
@@ -541,7 +548,7 @@ def _maybe_numeric(col: pd.Series) -> pd.Series:
     if not _is_text(col):
         return col
     col = col.astype(object)
-    blank = col.map(_is_blank)
+    blank = pd.Series(_blank_mask(col), index=col.index)
     converted = pd.to_numeric(col.where(~blank), errors="coerce")
     if converted[~blank].notna().all() and (~blank).any():
         return converted
