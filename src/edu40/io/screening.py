@@ -138,9 +138,14 @@ def find_timing(columns, duration=None, source: str = "") -> Timing:
 
 def _seconds_of_duration(col: pd.Series, unit: float) -> np.ndarray:
     # Numbers in one vectorized pass; only the other cells (mm:ss, times of day) one by one.
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return col.to_numpy(dtype=float, na_value=np.nan) * unit
     values = col.astype(object)
-    plain = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating, str))
-                       and not isinstance(v, (bool, np.bool_)))
+    if pd.api.types.is_string_dtype(col.dtype) and not (col.dtype == object):
+        plain = values.notna()                     # a text column: every cell is a string
+    else:
+        plain = values.map(lambda v: isinstance(v, (int, float, np.integer, np.floating, str))
+                           and not isinstance(v, (bool, np.bool_)))
     out = pd.to_numeric(values.where(plain), errors="coerce").to_numpy(dtype=float) * unit
     for i in np.flatnonzero(np.isnan(out) & values.notna().to_numpy()):
         out[i] = _one_duration(values.iat[i], unit)
