@@ -10,6 +10,8 @@ from .indices import compute_fit_indices
 from .result import SEMResult
 from .spec import ModelSpecError, build_spec
 from .start import start_values
+from . import semopy_engine
+from .semopy_engine import ENGINES, description_of
 
 __all__ = ["fit"]
 
@@ -21,14 +23,15 @@ from threadpoolctl import threadpool_limits
 def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, estimator: str = "ML",
         likelihood: str = "normal", missing: str = "listwise", std_lv: bool = False,
         group: str | None = None, group_equal=(), group_partial=(), meanstructure=None,
-        fixed_x: bool = True, start=None) -> SEMResult:
+        fixed_x: bool = True, start=None, engine: str = "edu40") -> SEMResult:
     """Fit a structural equation model by maximum likelihood.
 
     Parameters
     ----------
-    model : str
+    model : str or semopy.Model
         lavaan syntax (``=~``, ``~``, ``~~``, ``~ 1``, ``:=``, ``==``); e.g.
-        ``edu40.EM40.model()``.
+        ``edu40.EM40.model()``.  A ``semopy.Model`` is read from its
+        description (lavaan syntax with lavaan's defaults).
     data : DataFrame or Survey, optional
         Raw data (columns named as in the model).
     cov, nobs : DataFrame and int, optional
@@ -48,6 +51,12 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         equal across groups (``"loadings"``, ``"intercepts"``, ``"residuals"``,
         ``"means"``, ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``,
         ``"residual.covariances"``); exceptions as ``"f =~ x3"``.
+    engine : {"edu40", "semopy"}
+        Who finds the estimates: edu40's Fisher scoring (default), or
+        semopy's ``Model`` (MLW objective).  Either way edu40 computes the
+        standard errors, fit indices and everything else at the estimates
+        (see ``edu40.sem.semopy_engine``); semopy takes single-group ML
+        models without a mean structure.
 
     Returns
     -------
@@ -70,6 +79,10 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     >>> round(res.fit_indices["chisq"], 3), int(res.fit_indices["df"])
     (85.306, 24)
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {list(ENGINES)}, not {engine!r}")
+    if type(model).__module__.startswith("semopy"):
+        model = description_of(model)
     if estimator.upper() != "ML":
         raise ValueError(f"estimator {estimator!r} is not available; edu40 estimates by maximum "
                          f"likelihood (ML), the default of AMOS, LISREL and lavaan")
@@ -127,7 +140,10 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     ram = RAMModel(spec, prep.groups, weights=weights, meanstructure=ms, fiml=fiml)
     with threadpool_limits(1, user_api="blas"):
         theta0 = np.asarray(start, float) if start is not None else start_values(spec, prep.groups)
-        outcome = ram.fit(theta0)
+        if engine == "semopy":
+            outcome = semopy_engine.estimate(spec, prep, ram, theta0, estimator=estimator, missing=missing)
+        else:
+            outcome = ram.fit(theta0)
         vcov, singular = _vcov(ram, outcome.theta, prep, likelihood, fiml, spec)
         indices, moments_used = compute_fit_indices(ram, outcome.theta, prep, spec,
                                                     likelihood=likelihood, fiml=fiml)
@@ -136,7 +152,7 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
                      likelihood=likelihood, missing=missing, excluded=tuple(prep.excluded),
                      rows_read=prep.rows_read, group=group, _spec=spec, _model=ram,
                      _theta=outcome.theta, _vcov=vcov, _moments=moments_used, _prep=prep,
-                     _singular_information=singular)
+                     _singular_information=singular, engine=engine)
 
 
 def _vcov(ram, theta, prep, likelihood, fiml, spec):

@@ -55,6 +55,7 @@ class SEMResult(Reportable):
     excluded: tuple = ()
     rows_read: int = 0
     group: str | None = None
+    engine: str = "edu40"
     _spec: object = field(default=None, repr=False)
     _model: object = field(default=None, repr=False)
     _theta: np.ndarray = field(default=None, repr=False)
@@ -273,6 +274,14 @@ class SEMResult(Reportable):
         return bootstrap(self, n, ci=ci, level=level, seed=seed, n_jobs=n_jobs, backend=backend,
                          client=client, progress=progress, bollen_stine=bollen_stine,
                          standardized=standardized, r2=r2, fit_measures=fit_measures)
+
+    def to_semopy(self):
+        """This model as a ``semopy.Model`` with its parameters at these estimates (single group, no means).
+
+        See :func:`edu40.sem.semopy_engine.to_semopy`.
+        """
+        from .semopy_engine import to_semopy
+        return to_semopy(self)
 
     # -- validity --------------------------------------------------------------------
     def reliability(self, group=0) -> pd.DataFrame:
