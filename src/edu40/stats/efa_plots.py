@@ -26,7 +26,9 @@ def scree_plot(result, *, lang: str | None = None, show_fa: bool = True, max_fac
     result : NFactorsResult or EFAResult
         :func:`edu40.number_of_factors` (or an EFA whose number of factors it
         chose; otherwise the EFA's eigenvalues alone).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language
+        (:func:`edu40.set_language`).
     show_fa : bool
         Also draw the factor (reduced-matrix) eigenvalues.
     max_factors : int, optional
@@ -93,8 +95,9 @@ def loading_heatmap(result, *, cut: float | None = None, lang: str | None = None
     cut : float, optional
         Loadings at or above it are written in the cells (default: the
         analysis's cut, .30).
-    lang : {"th", "en"}, optional
-        Item texts of a Survey's instrument in Thai or English.
+    lang : {None, "th", "en"}
+        Item texts of a Survey's instrument in Thai or English; ``None``
+        (default): the session language (:func:`edu40.set_language`).
     label_chars : int
         Item texts are cut to this many characters.
     ax : Axes, optional

@@ -190,8 +190,9 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
     min_r : float
         Corrected item-total r below which the decision is "revise" (Thai
         convention .20; some use .30).
-    lang : {"th", "en"}, optional
-        Language of ``decision``.
+    lang : {None, "th", "en"}
+        Language of ``decision``; ``None`` (default): the session language
+        (:func:`edu40.set_language`).
 
     Returns
     -------
@@ -403,8 +404,9 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
         As in :func:`cronbach_alpha`; each factor uses its own complete cases.
     with_omega : bool
         Also fit the one-factor model of each factor (:func:`omega`).
-    lang : {"th", "en"}, optional
-        Language of ``label`` and ``interpretation``.
+    lang : {None, "th", "en"}
+        Language of ``label`` and ``interpretation``; ``None`` (default): the session language
+        (:func:`edu40.set_language`).
 
     Returns
     -------
