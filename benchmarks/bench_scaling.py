@@ -135,6 +135,7 @@ cat(toJSON(list(seconds = t, ok = ok), auto_unbox = TRUE), "\n")
 
 def task_scale(tool, n=1000, copies=1, repeat=3, **_):
     import edu40
+    import edu40.sem.fit  # noqa: F401 - imports are not timed (lavaan's library() is not either)
 
     model, items = _em40_model(copies)
     data = _simulated(n, copies)

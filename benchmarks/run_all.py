@@ -31,7 +31,7 @@ import bench_fiml  # noqa: E402
 import bench_fit  # noqa: E402
 import bench_national  # noqa: E402
 import bench_scaling  # noqa: E402
-from _harness import OUT, ROOT, machine, ratio, seconds, table  # noqa: E402
+from _harness import OUT, ROOT, machine, ratio, save, seconds, table  # noqa: E402
 
 RECORD = OUT / "record.json"
 DOC = ROOT / "docs" / "performance.md"
@@ -96,6 +96,8 @@ def run_all(quick: bool) -> dict:
         rec[name]["seconds"] = time.perf_counter() - t0
         rec[name]["load_average"] = {"before": [round(x, 2) for x in before],
                                      "after": [round(x, 2) for x in os.getloadavg()]}
+        if not quick:          # each benchmark's own file, as its script alone writes it
+            save(name, dict(rec[name], machine=info))
     watcher.stop.set()
     rec["other_processes"] = watcher.summary()
     rec["finished"] = time.strftime("%Y-%m-%d %H:%M")
@@ -181,7 +183,8 @@ start, through `import edu40` (or `library(lavaan)`), reading the CSV and fittin
 every fit index and the Bollen-Stine test (twice the fits lavaan does); lavaan `sem(se = "bootstrap",
 bootstrap = {b['draws']})` + `parameterEstimates(boot.ci.type = "perc")`.  "1 core": the process pinned to
 one CPU with one BLAS thread (edu40 `n_jobs=1`, lavaan serial); "2 cores": edu40's default
-`n_jobs=-1` (threads, see below), lavaan `parallel = "multicore", ncpus = 2`.
+`n_jobs=-1` (worker processes only when the run is long enough to pay for them, see below), lavaan
+`parallel = "multicore", ncpus = 2`.
 
 {bench_bootstrap.markdown(b)}
 
@@ -230,19 +233,22 @@ contains a time limit; this script is not part of the test suite.
 * **Bootstrap.** The model, its parameter table and the full-sample *inverse Hessian* are built once;
   every draw starts at the full-sample estimates and runs BFGS from that metric (each iteration one
   analytic gradient, no information matrix per draw; 7-9 iterations to a step below 1e-7).  A chunk
-  of draws is fitted as one stack of arrays (`sem/batch.py`): the draws' moments come from their
+  of 32 draws is fitted as one stack of arrays (`sem/batch.py`): the draws' moments come from their
   resampling counts in one matrix product, the Bollen-Stine draws' from the same counts by the
-  affine map of the transformed data, and std.all, R² and every fit index are computed along the
-  draw axis.  numpy's stacked products release the GIL, so the chunks run on threads of the calling
-  process: nothing to start, no data to copy to workers.  FIML and fixed.x models fit draw by draw
-  on joblib's worker processes, which start once per session.
+  affine map of the transformed data, Σ⁻¹ from the Woodbury identity for models in factor form,
+  and std.all, R² and every fit index are computed along the draw axis: about a millisecond a draw
+  (both fits and every statistic) for EM40.  A run that the first chunk predicts to take less than
+  starting worker processes stays in the calling process (1000 draws do, so "2 cores" and "1 core"
+  do the same work); longer runs use joblib's worker processes, started once per session.  Threads
+  were tried and gave nothing on two cores: half of a stacked iteration still holds the GIL.
 * **FIML.** Everything works on the missing-data patterns' moments, never on the rows after they
   are grouped: each pattern's inverse from one Cholesky factor of Sigma (Schur complements), the
   patterns missing k answers stacked together for the likelihood and gradient, the h1 model's EM
   on the patterns' moments, and the observed information analytic (the Hessian of the pattern
-  sums, `sem/hessian.py`) instead of 2q numerical gradients.  The cost follows the number of
-  patterns; the table's last row has ten times the respondents and costs the same apart from
-  reading the file.
+  sums, `sem/hessian.py`) instead of 2q numerical gradients.  The rows are grouped into patterns
+  once (their answer masks packed into bytes and sorted) and the pairwise moments come from the
+  pattern sums; after that the cost follows the number of patterns: the table's last row has ten
+  times the respondents and the fit costs about the same.
 * **Many respondents.** Only the sample moments see the rows: one centred cross-product, block by
   block, without a second copy of a million-row matrix.
 """

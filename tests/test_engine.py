@@ -237,12 +237,15 @@ def test_batch_model_gradient_equals_the_engine():
         np.testing.assert_allclose(grad[b], g1, atol=1e-12)
 
 
-def test_threads_processes_and_one_process_give_the_same_draws():
+def test_threads_processes_and_one_process_give_the_same_draws(monkeypatch):
+    import edu40.core.parallel as parallel
+
     res = edu40.fit(HS_MODEL, HS)
     kw = dict(seed=21, progress=False, fit_measures=["cfi", "rmsea"])
-    one = res.bootstrap(48, n_jobs=1, **kw)
-    threads = res.bootstrap(48, n_jobs=2, **kw)
-    procs = res.bootstrap(48, n_jobs=2, backend="loky", **kw)
+    one = res.bootstrap(80, n_jobs=1, **kw)
+    monkeypatch.setattr(parallel, "POOL_MIN_SECONDS", 0.0)   # use the workers even for 80 draws
+    threads = res.bootstrap(80, n_jobs=2, backend="threading", **kw)
+    procs = res.bootstrap(80, n_jobs=2, backend="loky", **kw)
     # stacked chunks have a fixed size, so each draw's arithmetic is the same to the last bit
     pd.testing.assert_frame_equal(one.draws, threads.draws, check_exact=True)
     pd.testing.assert_frame_equal(one.draws, procs.draws, check_exact=True)

@@ -18,6 +18,7 @@ This module imports nothing from edu40, so any stage may use it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -28,9 +29,9 @@ __all__ = ["ReplicationError", "run_replications", "seed_sequence", "one_blas_th
 
 # seconds to wait for a Dask scheduler given by its address
 CONNECT_TIMEOUT = 10
-# Replications per chunk of a stacked task (threads): tens at once make the stacked arrays pay, and a
-# fixed size makes a replication's chunk, hence its arithmetic to the last bit, the same for any
-# number of workers and any backend.
+# Replications per chunk of a stacked task: tens at once make the stacked arrays pay, and a fixed
+# size makes a replication's chunk, hence its arithmetic to the last bit, the same for any number
+# of workers and any backend.
 STACK_CHUNK = 32
 # Starting worker processes (each imports numpy, scipy, pandas and edu40) costs 1-3 s: a run whose
 # first chunk, timed in this process, predicts less work than this stays in this process.
@@ -111,39 +112,41 @@ def _chunks(n: int, workers: int, chunk_size=None):
 
 def run_replications(task, payload, n: int, seed_seq: np.random.SeedSequence, *, n_jobs=-1,
                      backend=None, client=None, progress=True, desc="replications",
-                     chunk_size=None, prefer=None):
+                     chunk_size=None, stacked=False):
     """Run ``task(payload, indices, seeds) -> list`` over replications ``0..n-1``.
 
     Returns ``(outputs, error)``: ``outputs`` maps each finished replication
     to its output; ``error`` is ``None`` or the exception that stopped the
     run (the caller keeps the partial outputs and reports it).
 
-    ``prefer="threads"``: with ``backend=None``, run chunks on threads of
-    this process.  For tasks that spend their time in numpy's stacked array
-    operations (which release the GIL) threads cost nothing to start, where
-    worker processes cost a second or more each (they import numpy, scipy,
-    pandas and edu40) the first time in a session.
+    ``stacked``: the task fits a chunk as one stack of arrays; chunks then
+    have the fixed size ``STACK_CHUNK`` on every backend, so a replication's
+    arithmetic does not depend on the number of workers.
     """
     seeds = seed_seq.spawn(n)
     outputs: dict = {}
     bar = _progress_bar(n, progress, desc)
+    if stacked and chunk_size is None:
+        chunk_size = STACK_CHUNK
     try:
         if backend == "dask":
-            error = _run_dask(task, payload, seeds, n, client, outputs, bar,
-                              chunk_size or (STACK_CHUNK if prefer == "threads" else None))
-        elif backend is None and prefer == "threads":
-            error = _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size)
+            error = _run_dask(task, payload, seeds, n, client, outputs, bar, chunk_size)
         else:
-            if prefer == "threads" and chunk_size is None:
-                chunk_size = STACK_CHUNK      # the same chunks as on threads: the same results
             error = _run_joblib(task, payload, seeds, n, n_jobs, backend, outputs, bar, chunk_size)
     finally:
         bar.close()
     return outputs, error
 
 
-def _thread_count(n_jobs) -> int:
-    """joblib's reading of ``n_jobs`` (-1 all cores, -2 all but one, ...) without importing joblib."""
+def _progress_bar(n, progress, desc):
+    from tqdm import tqdm
+
+    return tqdm(total=n, desc=desc, unit="rep", disable=not progress, leave=False)
+
+
+def _workers(n_jobs) -> int:
+    """joblib's reading of ``n_jobs`` (-1 all cores, -2 all but one, ...); joblib is imported only
+    when a run goes parallel (importing it costs a fifth of a second)."""
     if isinstance(n_jobs, (int, np.integer)) and n_jobs != 0:
         try:
             cores = len(os.sched_getaffinity(0))      # the cores this process may use
@@ -155,48 +158,11 @@ def _thread_count(n_jobs) -> int:
     return joblib.effective_n_jobs(n_jobs)
 
 
-def _run_threads(task, payload, seeds, n, n_jobs, outputs, bar, chunk_size):
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
-    workers = _thread_count(n_jobs)
-    chunks = _chunks(n, workers, chunk_size or STACK_CHUNK)
-    pool = None
-    try:
-        with one_blas_thread():
-            if workers == 1 or len(chunks) == 1:
-                for idx in chunks:
-                    done_idx, outs = _run_chunk(task, payload, idx, [seeds[i] for i in idx], False)
-                    outputs.update(zip(done_idx, outs))
-                    bar.update(len(done_idx))
-                return None
-            pool = ThreadPoolExecutor(max_workers=min(workers, len(chunks)))
-            futures = [pool.submit(_run_chunk, task, payload, idx, [seeds[i] for i in idx], False)
-                       for idx in chunks]
-            for fut in as_completed(futures):
-                done_idx, outs = fut.result()
-                outputs.update(zip(done_idx, outs))
-                bar.update(len(done_idx))
-        return None
-    except (Exception, KeyboardInterrupt) as err:   # keep what finished; the caller reports it
-        return err
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _progress_bar(n, progress, desc):
-    from tqdm import tqdm
-
-    return tqdm(total=n, desc=desc, unit="rep", disable=not progress, leave=False)
-
-
 def _run_joblib(task, payload, seeds, n, n_jobs, backend, outputs, bar, chunk_size):
-    import joblib
-
     if backend not in (None, "loky", "threading", "multiprocessing", "sequential"):
         raise ValueError(f"backend must be None (joblib's default), 'loky', 'threading', "
                          f"'multiprocessing', 'sequential' or 'dask', not {backend!r}")
-    workers = 1 if backend == "sequential" else joblib.effective_n_jobs(n_jobs)
+    workers = 1 if backend == "sequential" else _workers(n_jobs)
     chunks = _chunks(n, workers, chunk_size)
     try:
         if workers > 1 and len(chunks) > 1:
@@ -215,12 +181,17 @@ def _run_joblib(task, payload, seeds, n, n_jobs, backend, outputs, bar, chunk_si
                 outputs.update(zip(done_idx, outs))
                 bar.update(len(done_idx))
             return None
-        with joblib.Parallel(n_jobs=workers, backend=backend, return_as="generator_unordered") as par:
-            for done_idx, outs in par(joblib.delayed(_run_chunk)(task, payload, idx,
-                                                                  [seeds[i] for i in idx])
-                                      for idx in chunks):
-                outputs.update(zip(done_idx, outs))
-                bar.update(len(done_idx))
+        import joblib
+
+        threads = backend == "threading"
+        # threads share the process's BLAS limit: this thread holds it for all of them
+        with one_blas_thread() if threads else contextlib.nullcontext():
+            with joblib.Parallel(n_jobs=workers, backend=backend,
+                                 return_as="generator_unordered") as par:
+                for done_idx, outs in par(joblib.delayed(_run_chunk)(
+                        task, payload, idx, [seeds[i] for i in idx], not threads) for idx in chunks):
+                    outputs.update(zip(done_idx, outs))
+                    bar.update(len(done_idx))
         return None
     except (Exception, KeyboardInterrupt) as err:   # keep what finished; the caller reports it
         return err

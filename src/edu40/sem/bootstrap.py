@@ -360,13 +360,12 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
     n_jobs : int
         Parallel workers (-1: all cores; 1: in this process).
     backend : None, "loky", "threading", "sequential" or "dask"
-        ``None``: complete-data models run on threads of this process (the
-        draws of a chunk are fitted as stacked arrays, which release the
-        GIL; nothing to start), FIML and fixed.x models on joblib's worker
-        processes (started once per session).  ``"loky"`` forces worker
-        processes.  ``"dask"`` sends the draws to a Dask cluster: the
-        current ``distributed`` client, or ``client=`` (a Client or a
-        scheduler address).
+        ``None``: joblib's worker processes (started once per session and
+        kept), unless the first chunk, timed in this process, predicts a run
+        shorter than starting them: then the draws stay in this process.
+        ``"dask"`` sends the draws to a Dask cluster: the current
+        ``distributed`` client, or ``client=`` (a Client or a scheduler
+        address).
     progress : bool
         Show a progress bar (tqdm).
     bollen_stine : bool, optional
@@ -438,7 +437,7 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
     payload = _Payload(rf, [g.raw for g in groups], bs_data, maps)
     outputs, error = run_replications(_bootstrap_chunk, payload, n, ss, n_jobs=n_jobs,
                                       backend=backend, client=client, progress=progress,
-                                      desc="bootstrap", prefer="threads" if rf.batch else None)
+                                      desc="bootstrap", stacked=rf.batch)
     with one_blas_thread():
         boot = _assemble(result, rf, outputs, n, ci, level, ss, bollen_stine, n_jobs, backend,
                          client, progress, complete=error is None)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .engine import GroupData
+from .patterns import group_patterns, pairwise_moments
 
 __all__ = ["prepare_data", "prepare_cov", "SEMDataError", "Preparation"]
 
@@ -146,19 +147,9 @@ def _fiml_group(label, X, ov, where) -> GroupData:
     few = [v for v, c in zip(ov, counts) if c < 2]
     if few:
         raise SEMDataError(f"{where}: {few} have fewer than 2 answers; FIML cannot estimate them")
-    keys, inverse = np.unique(observed, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    patterns = []
-    for k, mask in enumerate(keys):
-        rows = X[inverse == k][:, mask]
-        obs = np.flatnonzero(mask)
-        m = rows.mean(axis=0)
-        c = (rows - m).T @ (rows - m) / len(rows)
-        patterns.append((obs, len(rows), m, c))
-    # pairwise moments for starting values and checks
-    frame = pd.DataFrame(X, columns=ov)
-    mean = frame.mean().to_numpy()
-    cov = frame.cov(ddof=0).to_numpy()
+    patterns = group_patterns(X)
+    # pairwise moments for starting values and checks (from the patterns: no second pass over rows)
+    mean, cov, _ = pairwise_moments(patterns, len(ov))
     if np.isnan(cov).any():
         i, j = np.argwhere(np.isnan(cov))[0]
         raise SEMDataError(f"{where}: {ov[i]} and {ov[j]} are never answered together; their "

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import special
 
 from .engine import chol_inverse, pattern_index, pattern_inverses
+from .patterns import group_patterns, pairwise_moments
 
 __all__ = ["compute_fit_indices", "fit_index_values", "FIT_INDEX_NAMES", "saturated_fiml", "rmsea_ci",
            "rmsea_ci_many"]
@@ -61,7 +62,7 @@ def saturated_fiml(X: np.ndarray | None = None, tol=1e-10, max_iter=10000, *, pa
     ``Sigma = T2 / n - mu mu'``.
     """
     if patterns is None:
-        patterns = _patterns_of(X)
+        patterns = group_patterns(X)
     n = sum(pn for _, pn, _, _ in patterns)
     p = p if p is not None else max(int(o.max()) for o, *_ in patterns) + 1
     index = pattern_index(patterns, p) if index is None else index
@@ -103,19 +104,6 @@ def saturated_fiml(X: np.ndarray | None = None, tol=1e-10, max_iter=10000, *, pa
         sigma = T2 / n - np.outer(mu, mu)
         sigma = (sigma + sigma.T) / 2
     return mu, sigma, ll
-
-
-def _patterns_of(X):
-    """``(obs, n, mean, cov)`` of each missing-data pattern of the rows ``X`` (divisor n)."""
-    observed = ~np.isnan(X)
-    keys, inverse = np.unique(observed, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    out = []
-    for k, mask in enumerate(keys):
-        rows = X[inverse == k][:, mask]
-        m = rows.mean(axis=0)
-        out.append((np.flatnonzero(mask), len(rows), m, (rows - m).T @ (rows - m) / len(rows)))
-    return out
 
 
 def _pattern_loglik(patterns, mu, sigma, index=None, inverses=None) -> float:
@@ -275,9 +263,8 @@ def _gfi_terms(g, m, meanstructure, W=None):
         S, ybar = m["S"], m["mean"]
         blocks = [(np.arange(len(S)), 1.0)]
     else:
-        frame = pd.DataFrame(g.raw)
-        S = frame.cov().to_numpy() * (g.n - 1) / g.n
-        ybar = frame.mean().to_numpy()
+        ybar, _, S = pairwise_moments(g.patterns, len(sigma))      # DataFrame.mean() and .cov()
+        S = S * (g.n - 1) / g.n
         blocks = [(obs, n / g.n) for obs, n, _, _ in g.patterns]
     E = S - sigma
     t1 = t2 = 0.0

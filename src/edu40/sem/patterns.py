@@ -31,7 +31,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import lapack
 
-__all__ = ["chol_inverse", "pattern_index", "pattern_inverses", "PatternSet"]
+__all__ = ["chol_inverse", "pattern_index", "pattern_inverses", "PatternSet", "group_patterns",
+           "pairwise_moments"]
 
 _LOWER: dict = {}
 
@@ -97,6 +98,54 @@ def pattern_inverses(sigma, index):
         else:
             out.append(chol_inverse(sigma[ix_oo]))
     return out
+
+
+def group_patterns(X):
+    """``(obs, n, mean, cov)`` of each missing-data pattern of the rows ``X`` (cov divisor n).
+
+    The rows' missing-answer masks are packed into bytes and sorted once
+    (``O(N log N)``), then each pattern's rows are one slice: the same
+    patterns, in the same order, as ``numpy.unique(mask, axis=0)``.
+    """
+    observed = ~np.isnan(X)
+    packed = np.ascontiguousarray(np.packbits(observed, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True,
+                                          return_counts=True)
+    order = np.argsort(inverse.ravel(), kind="stable")
+    out = []
+    for k, (start, n_p) in enumerate(zip(np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)):
+        mask = observed[first[k]]
+        rows = X[order[start:start + n_p]][:, mask]
+        m = rows.mean(axis=0)
+        out.append((np.flatnonzero(mask), int(n_p), m, (rows - m).T @ (rows - m) / n_p))
+    return out
+
+
+def pairwise_moments(patterns, p):
+    """Available-case means and pairwise covariances (divisors n_ij and n_ij - 1) from the patterns.
+
+    What ``DataFrame.mean()`` and ``DataFrame.cov(ddof=0 / 1)`` give on the
+    rows, from the patterns' sums, centred at the available-case means.
+    """
+    n = np.zeros(p)
+    sx = np.zeros(p)
+    for obs, n_p, mean, _ in patterns:
+        n[obs] += n_p
+        sx[obs] += n_p * mean
+    centre = sx / n
+    N = np.zeros((p, p))
+    Sx = np.zeros((p, p))          # Sx[i, j]: sum of x_i - centre_i over rows answering i and j
+    Sxx = np.zeros((p, p))
+    for obs, n_p, mean, cov in patterns:
+        ix = np.ix_(obs, obs)
+        d = mean - centre[obs]
+        N[ix] += n_p
+        Sx[ix] += n_p * d[:, None]
+        Sxx[ix] += n_p * (cov + np.outer(d, d))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centred = Sxx - Sx * Sx.T / N
+        return centre, centred / N, centred / (N - 1)
 
 
 class PatternSet:
