@@ -64,6 +64,7 @@ def diagnose(result) -> tuple:
                               "report the N used; consider missing='fiml' to keep incomplete rows",
                               f"ตัดออก {count} แถว: {reason_th}",
                               "รายงานจำนวนตัวอย่างที่ใช้จริง หรือใช้ missing='fiml' เพื่อเก็บแถวที่ตอบไม่ครบ"))
+    out += list(getattr(result, "_extra_warnings", ()))
     est = result.estimates
     multi = "group" in est.columns
     for r in est[(est["op"] == "~~") & (est["lhs"] == est["rhs"])].itertuples():

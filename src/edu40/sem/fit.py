@@ -18,11 +18,11 @@ __all__ = ["fit"]
 from threadpoolctl import threadpool_limits
 
 
-def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, estimator: str = "ML",
+def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, estimator: str | None = None,
         likelihood: str = "normal", missing: str = "listwise", std_lv: bool = False,
         group: str | None = None, group_equal=(), group_partial=(), meanstructure=None,
-        fixed_x: bool = True, start=None) -> SEMResult:
-    """Fit a structural equation model by maximum likelihood.
+        fixed_x: bool = True, start=None, ordered=None, min_count: int = 2) -> SEMResult:
+    """Fit a structural equation model: maximum likelihood (also robust), or least squares for ordered items.
 
     Parameters
     ----------
@@ -35,6 +35,21 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         A published covariance matrix (or a correlation matrix with ``sds=``)
         and its sample size, instead of data — how published models are
         replicated.  Lists give one per group.
+    estimator : str, optional
+        ``"ML"`` (default for continuous data); ``"MLM"`` (ML with Satorra-Bentler
+        scaled chi-square and robust standard errors) or ``"MLR"`` (Yuan-Bentler
+        scaled chi-square and Huber-White standard errors; with ``missing="fiml"``
+        too), see :mod:`edu40.sem.robust_ml`; for ordered indicators ``"WLSMV"``
+        (default with ``ordered=``: diagonally weighted least squares, robust
+        standard errors, mean- and variance-adjusted chi-square), ``"WLSM"``,
+        ``"DWLS"``, ``"WLS"``, ``"ULSMV"``, ``"ULSM"``, ``"ULS"`` as lavaan.
+    ordered : list of str or True, optional
+        Observed variables to treat as ordered categorical (Likert answers):
+        thresholds and polychoric / polyserial correlations replace means and
+        covariances (:mod:`edu40.sem.ordinal`); ``True`` for all.
+    min_count : int
+        With ``ordered=``: the fewest respondents a category may have (default
+        2); rarer categories stop with an error that names them.
     likelihood : {"normal", "wishart"}
         ``"normal"`` (default) matches lavaan: chi-square = N F.  ``"wishart"``
         uses the unbiased covariance and (N - 1) F, as AMOS and LISREL print.
@@ -70,9 +85,30 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     >>> round(res.fit_indices["chisq"], 3), int(res.fit_indices["df"])
     (85.306, 24)
     """
-    if estimator.upper() != "ML":
-        raise ValueError(f"estimator {estimator!r} is not available; edu40 estimates by maximum "
-                         f"likelihood (ML), the default of AMOS, LISREL and lavaan")
+    from .ordinal import WLS_ESTIMATORS
+    est_name = (estimator or ("WLSMV" if ordered else "ML")).upper()
+    known = ["ML", "MLM", "MLR"] + list(WLS_ESTIMATORS)
+    if est_name not in known:
+        raise ValueError(f"estimator {estimator!r} is not available; choose one of {known}")
+    if est_name in WLS_ESTIMATORS or ordered:
+        if est_name not in WLS_ESTIMATORS:
+            raise ValueError(f"estimator {est_name!r} does not take ordered variables; use 'WLSMV' "
+                             f"(the default with ordered=), 'DWLS', 'WLS', 'ULSMV' or 'ULS'")
+        if not ordered:
+            raise ValueError(f"estimator {est_name!r} is for ordered (Likert) indicators: name them with "
+                             f"ordered=[...] or ordered=True")
+        if cov is not None or data is None:
+            raise ValueError("ordered indicators need raw data (data=), not a covariance matrix")
+        if missing != "listwise" or likelihood != "normal":
+            raise ValueError("with ordered indicators edu40 deletes incomplete rows listwise (lavaan's "
+                             "default); missing= and likelihood= do not apply")
+        if hasattr(data, "data") and hasattr(data, "instrument"):
+            data = data.data
+        from .ordinal_fit import fit_ordinal
+        with threadpool_limits(1, user_api="blas"):
+            return fit_ordinal(model, data, ordered=ordered, estimator=est_name, group=group,
+                               std_lv=std_lv, group_equal=group_equal, group_partial=group_partial,
+                               min_count=min_count, start=start)
     if likelihood not in ("normal", "wishart"):
         raise ValueError(f"likelihood must be 'normal' or 'wishart', not {likelihood!r}")
     if missing not in ("listwise", "fiml"):

@@ -62,13 +62,14 @@ class SEMResult(Reportable):
     _moments: dict = field(default=None, repr=False)
     _prep: object = field(default=None, repr=False)
     _singular_information: tuple = ()
+    _extra_warnings: tuple = ()       # problems found in the data before fitting (e.g. empty cells)
 
     # -- parameter tables ---------------------------------------------------------
     @cached_property
     def estimates(self) -> pd.DataFrame:
         t = self._spec.table
         theta, se_all = self._theta, self.standard_errors
-        est = np.where(t["free"] > 0, theta[np.maximum(t["free"] - 1, 0)], t["value"])
+        est = self._row_values(theta)
         se = np.where(t["free"] > 0, se_all[np.maximum(t["free"] - 1, 0)], 0.0)
         frame = pd.DataFrame({"lhs": t["lhs"], "op": t["op"], "rhs": t["rhs"], "group": t["group"],
                               "label": t["label"].where(~t["label"].str.startswith("."), ""),
@@ -76,6 +77,15 @@ class SEMResult(Reportable):
         if self._spec.definitions:
             frame = pd.concat([frame, self._defined()], ignore_index=True)
         return self._finish(frame, "est")
+
+    def _row_values(self, theta) -> np.ndarray:
+        """Every table row's value at theta (a model may compute some fixed rows, e.g. the
+        residual variances of ordered variables under the delta parameterization)."""
+        t = self._spec.table
+        hook = getattr(self._model, "row_values", None)
+        if hook is not None:
+            return hook(theta, t)
+        return np.where(t["free"] > 0, theta[np.maximum(t["free"] - 1, 0)], t["value"].to_numpy(float))
 
     @cached_property
     def standard_errors(self) -> np.ndarray:
@@ -143,7 +153,7 @@ class SEMResult(Reportable):
         defs = self._spec.definitions
 
         def values_at(theta):
-            est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
+            est = self._row_values(theta)
             std = standardize(self._model, theta, t, est)
             if defs:   # lavaan: a defined parameter of standardized parameters
                 std = np.concatenate([std, self._definition_values(theta, std)])
