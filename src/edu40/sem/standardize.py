@@ -8,6 +8,8 @@ std.all rules (lavaan ``lav_standardize_all``):
 * ``a ~~ b``:   covariance / sqrt(var_a var_b) of the two (residual) variances
   in the model, i.e. a (residual) correlation
 * ``v ~1``:     mean / sd(v)
+* ``u | t``:     threshold / sd(u*)  (the latent response of an ordered variable)
+* ``u ~*~ u``:   1
 
 where sd() are model-implied standard deviations.
 """
@@ -56,6 +58,9 @@ def standardize(model, theta, table, values=None):
             out[k] = np.where(denom > 0, est[k] / np.sqrt(np.abs(denom)), np.nan)
             k = g & (op == "~1")
             out[k] = est[k] / sd[lhs[k]]
+            k = g & (op == "|")            # thresholds of an ordered variable: on the scale of y*
+            out[k] = est[k] / sd[lhs[k]]
+            out[g & (op == "~*~")] = 1.0
     out[~np.isfinite(out)] = np.nan
     return out
 
