@@ -122,6 +122,14 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     fiml = missing == "fiml"
     if fiml and data is None:
         raise ValueError("missing='fiml' needs raw data, not a covariance matrix")
+    if est_name in ("MLM", "MLR"):
+        if data is None:
+            raise ValueError(f"estimator={est_name!r} needs raw data (data=): its corrections use each "
+                             f"respondent's answers, which a covariance matrix does not keep")
+        if likelihood == "wishart":
+            raise ValueError(f"estimator={est_name!r} uses the normal likelihood; drop likelihood='wishart'")
+        if est_name == "MLM" and fiml:
+            raise ValueError("estimator='MLM' needs complete data; use estimator='MLR' with missing='fiml'")
     if fiml and likelihood == "wishart":
         raise ValueError("missing='fiml' uses the normal likelihood; drop likelihood='wishart'")
     n_groups = 1
@@ -151,6 +159,10 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     p = len(spec.ov)
     nx = len(spec.roles["ov.x"]) if spec.table["exo"].any() else 0
     moments = G * (p * (p + 1) // 2 + (p if ms else 0) - nx * (nx + 1) // 2 - (nx if ms else 0))
+    if nx and est_name in ("MLM", "MLR"):
+        raise ModelSpecError(f"estimator={est_name!r} with observed exogenous covariates "
+                             f"{spec.roles['ov.x']} (fixed.x) is not available in edu40; fit with "
+                             f"fixed_x=False (the covariates' moments become parameters) or by ML")
     if npar > moments:
         raise ModelSpecError(f"the model has {npar} free parameters but the data give only {moments} "
                              f"moments (df = {moments - npar}): it is not identified. Fix parameters, "
@@ -167,12 +179,30 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         vcov, singular = _vcov(ram, outcome.theta, prep, likelihood, fiml, spec)
         indices, moments_used = compute_fit_indices(ram, outcome.theta, prep, spec,
                                                     likelihood=likelihood, fiml=fiml)
+    if est_name in ("MLM", "MLR"):
+        from .robust_ml import robust_ml
+        with threadpool_limits(1, user_api="blas"):
+            vcov, extra = robust_ml(est_name, ram, outcome.theta, prep, spec, indices, fiml=fiml)
+        indices = _merge_indices(indices, extra)
     return SEMResult(model=model, fit_indices=indices, converged=outcome.converged,
                      iterations=outcome.iterations, optimizer_message=outcome.message,
                      likelihood=likelihood, missing=missing, excluded=tuple(prep.excluded),
                      rows_read=prep.rows_read, group=group, _spec=spec, _model=ram,
                      _theta=outcome.theta, _vcov=vcov, _moments=moments_used, _prep=prep,
-                     _singular_information=singular)
+                     _singular_information=singular, estimator=est_name)
+
+
+def _merge_indices(indices, extra):
+    """lavaan's order: each scaled / robust measure after its standard one."""
+    import pandas as pd
+    order = ["npar", "nobs", "chisq", "df", "pvalue", "chisq.scaled", "df.scaled", "pvalue.scaled",
+             "chisq.scaling.factor", "cmin/df", "baseline.chisq", "baseline.df", "baseline.pvalue",
+             "baseline.chisq.scaled", "baseline.df.scaled", "baseline.pvalue.scaled",
+             "baseline.chisq.scaling.factor", "cfi", "tli", "nfi", "ifi", "rfi", "cfi.scaled", "tli.scaled",
+             "nfi.scaled", "ifi.scaled", "rfi.scaled", "cfi.robust", "tli.robust"]
+    values = {**indices.to_dict(), **extra}
+    keys = [k for k in order if k in values] + [k for k in values if k not in order]
+    return pd.Series({k: values[k] for k in keys}, name="value", dtype=float)
 
 
 def _vcov(ram, theta, prep, likelihood, fiml, spec):

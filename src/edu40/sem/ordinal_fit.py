@@ -150,6 +150,9 @@ def fit_ordinal(model, data, *, ordered, estimator="WLSMV", group=None, std_lv=F
         X = np.column_stack([_codes(sub[v], levels.get(v)) for v in spec.ov])
         st = ordinal_statistics(X, spec.ov, is_ord, lev)
         st.label = lab
+        # empty cells named by the answers themselves, not their codes
+        st.zero_cells = [(a, b, [(levels[a][x], levels[b][y]) for x, y in cells])
+                         for a, b, cells in st.zero_cells]
         stats.append(st)
     groups = [group_data(st) for st in stats]
     npar = spec.n_free
