@@ -189,6 +189,11 @@ def _codes(col: pd.Series, levels) -> np.ndarray:
     """Continuous values as floats; ordered answers as their position 0..K-1 among the levels."""
     if levels is None:
         return pd.to_numeric(col, errors="coerce").to_numpy(float)
+    if pd.api.types.is_numeric_dtype(col):
+        values = col.to_numpy(float)
+        out = np.searchsorted(np.asarray(levels, float), values).astype(float)
+        out[np.isnan(values)] = np.nan
+        return out
     pos = {k: i for i, k in enumerate(levels)}
     return col.map(pos).to_numpy(float)
 

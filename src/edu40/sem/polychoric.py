@@ -153,7 +153,7 @@ def _limits(th_list, idx, Kmax):
 
 
 # --- step 2: ordinal x ordinal ---------------------------------------------------------------
-def _count_tables(codes, K, pi, pj, Kmax):
+def _count_tables(codes, pi, pj, Kmax):
     """Two-way tables of the pairs (pi, pj): one bincount per first variable on combined codes."""
     m = len(pi)
     tables = np.zeros((m, Kmax, Kmax))
@@ -285,7 +285,7 @@ def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: 
         a, b = pi_[ord_pair], pj_[ord_pair]
         Kmax = max(len(levels[v]) for v in np.flatnonzero(ordered))
         icodes = codes.astype(np.int64)
-        tables = _count_tables(icodes, None, a, b, Kmax)
+        tables = _count_tables(icodes, a, b, Kmax)
         start = _start_correlations(codes, a, b)
         lim1, lim2 = _limits(th, a, Kmax), _limits(th, b, Kmax)
         rho, conv = _polychoric_rho(tables, lim1, lim2, start)
@@ -321,6 +321,13 @@ def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: 
 def _start_correlations(codes, a, b):
     """Pearson correlations of the codes of each pair (lavaan's starting values)."""
     C = np.where(codes >= 0, codes, np.nan)
+    if not np.isnan(C).any():
+        Z = C - C.mean(axis=0)
+        sd = Z.std(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.mean(Z[:, a] * Z[:, b], axis=0) / (sd[a] * sd[b])
+        out = np.nan_to_num(out)
+        return np.where(np.abs(out) >= 1, 0.0, out)
     out = np.zeros(len(a))
     for k, (i, j) in enumerate(zip(a, b)):
         ok = ~np.isnan(C[:, i]) & ~np.isnan(C[:, j])
@@ -365,61 +372,56 @@ def _univariate_scores(stats: OrdinalStats, rows: slice):
     return np.hstack(th_cols), (np.hstack(var_cols) if var_cols else np.zeros((m, 0)))
 
 
+def _ordinal_pairs(stats: OrdinalStats, a, b, th_start):
+    """ρ-scores of every cell and the A21 entries of all ordinal pairs (a, b) at once.
+
+    A21[pair, τ_a,k] = Σ_cells n s_ρ ∂log π/∂τ_a,k, with ∂π_ab/∂τ_k = ±φ(τ_k)[Φ((τ'_b - ρτ_k)/R) -
+    Φ((τ'_{b-1} - ρτ_k)/R)] at the cell's upper (+) or lower (-) limit, R = √(1 - ρ²).
+    """
+    Kmax = max(len(stats.thresholds[v]) + 1 for v in np.concatenate([a, b]))
+    lim_a, lim_b = _limits(stats.thresholds, a, Kmax), _limits(stats.thresholds, b, Kmax)
+    rho = stats.cor[a, b]
+    P, d1, _ = cell_probabilities(lim_a, lim_b, rho)
+    ok = P > _SQRT_EPS
+    Ps = np.where(ok, P, 1.0)
+    s_rho = np.where(ok, d1 / Ps, 0.0)
+    n = np.stack([stats.tables[(i, j)] [:Kmax, :Kmax] for i, j in zip(a, b)])
+    w_over_p = np.where(ok, n * s_rho / Ps, 0.0)          # n s_ρ / π in each cell
+    R = np.sqrt(1 - rho * rho)[:, None, None]
+    r = rho[:, None, None]
+
+    def side(lim_own, lim_other, wp):
+        t = lim_own[:, 1:-1][:, :, None]                  # inner limits (m, Kmax-1, 1)
+        fin = np.isfinite(t)
+        tt = np.where(fin, t, 0.0)
+        hi = (lim_other[:, None, 1:] - r * tt) / R
+        lo = (lim_other[:, None, :-1] - r * tt) / R
+        M = np.where(fin, _dnorm(tt) * (ndtr(hi) - ndtr(lo)), 0.0)   # (m, Kmax-1, Kmax)
+        return np.sum(M * (wp[:, :-1, :] - wp[:, 1:, :]), axis=2)
+
+    a21_a = side(lim_a, lim_b, w_over_p)
+    a21_b = side(lim_b, lim_a, np.transpose(w_over_p, (0, 2, 1)))
+    return s_rho.reshape(len(a), Kmax * Kmax), Kmax, a21_a, a21_b
+
+
 def _pair_parts(stats: OrdinalStats):
-    """For every pair: a function of rows giving the casewise ρ-score, and the A21/H entries."""
-    p = stats.p
+    """The pairs with a continuous variable: a function of rows giving the casewise ρ-score, and the
+    A21 / H entries of each."""
     th_start = np.concatenate([[0], np.cumsum([len(t) for t in stats.thresholds])])
     n_th = th_start[-1]
-    num = list(stats.numeric)
-    var_pos = {v: n_th + k for k, v in enumerate(num)}
-    pi_, pj_ = pair_index(p)
-    parts = []
+    var_pos = {v: n_th + k for k, v in enumerate(stats.numeric)}
+    pi_, pj_ = pair_index(stats.p)
     sd = np.sqrt(stats.var)
+    parts = {}
     for k, (i, j) in enumerate(zip(pi_, pj_)):
         rho = stats.cor[i, j]
         if stats.ordered[i] and stats.ordered[j]:
-            parts.append(_ordinal_pair(stats, i, j, rho, th_start))
-        elif stats.ordered[i] != stats.ordered[j]:
-            parts.append(_mixed_pair(stats, i, j, rho, th_start, var_pos, sd))
+            continue
+        if stats.ordered[i] != stats.ordered[j]:
+            parts[k] = _mixed_pair(stats, i, j, rho, th_start, var_pos, sd)
         else:
-            parts.append(_numeric_pair(stats, i, j, rho, th_start, var_pos, sd))
+            parts[k] = _numeric_pair(stats, i, j, rho, th_start, var_pos, sd)
     return parts
-
-
-def _ordinal_pair(stats, i, j, rho, th_start):
-    ti, tj = stats.thresholds[i], stats.thresholds[j]
-    li = np.concatenate([[-np.inf], ti, [np.inf]])
-    lj = np.concatenate([[-np.inf], tj, [np.inf]])
-    pi, d1, _ = cell_probabilities(li[None], lj[None], np.array([rho]))
-    P = pi[0]
-    P_safe = np.where(P > _SQRT_EPS, P, np.nan)
-    s_rho = d1[0] / P_safe                           # score of ρ in each cell
-    R = np.sqrt(1 - rho * rho)
-    Ki, Kj = len(li) - 1, len(lj) - 1
-
-    def th_scores(lim_a, lim_b, K_a, K_b):
-        # d log π_ab / d τ_a,k for the first variable: +at its upper limit, - at its lower
-        out = np.zeros((K_a, K_b, K_a - 1))
-        for a in range(K_a):
-            for sign, kk in ((1.0, a), (-1.0, a - 1)):
-                if 0 <= kk < K_a - 1:
-                    t = lim_a[kk + 1]
-                    val = _dnorm(t) * (ndtr((lim_b[1:] - rho * t) / R) - ndtr((lim_b[:-1] - rho * t) / R))
-                    out[a, :, kk] += sign * val
-        return out
-
-    dth_i = th_scores(li, lj, Ki, Kj) / P_safe[:, :, None]
-    dth_j = np.transpose(th_scores(lj, li, Kj, Ki), (1, 0, 2)) / P_safe[:, :, None]
-    n = stats.tables[(i, j)][:Ki, :Kj]
-    w = np.where(n > 0, n * s_rho, 0.0)
-    a21 = {}
-    a21.update({th_start[i] + k: np.nansum(w * dth_i[:, :, k]) for k in range(Ki - 1)})
-    a21.update({th_start[j] + k: np.nansum(w * dth_j[:, :, k]) for k in range(Kj - 1)})
-    s_flat = np.nan_to_num(s_rho).ravel()
-
-    def score(C):
-        return s_flat[C[:, i].astype(np.int64) * Kj + C[:, j].astype(np.int64)]
-    return score, a21, {}, 1.0
 
 
 def _mixed_pair(stats, i, j, rho, th_start, var_pos, sd):
@@ -483,31 +485,41 @@ def _nacov(stats: OrdinalStats, chunk: int = 20000) -> np.ndarray:
     n, p = stats.n, stats.p
     if np.isnan(stats.codes).any() or (stats.codes[:, stats.ordered] < 0).any():
         raise ValueError("the asymptotic covariance of the sample statistics needs complete rows")
-    parts = _pair_parts(stats)
-    n_th = sum(len(t) for t in stats.thresholds)
+    th_start = np.concatenate([[0], np.cumsum([len(t) for t in stats.thresholds])])
+    n_th = th_start[-1]
     num = list(stats.numeric)
     n1 = n_th + len(num)
-    n2 = len(parts)
+    pi_, pj_ = pair_index(p)
+    n2 = len(pi_)
+    A21 = np.zeros((n2, n1))
+    H21 = np.zeros((n2, n1))
+    h22 = np.ones(n2)
+    both = np.flatnonzero(stats.ordered[pi_] & stats.ordered[pj_])
+    if len(both):
+        a, b = pi_[both], pj_[both]
+        s_table, Kmax, a21_a, a21_b = _ordinal_pairs(stats, a, b, th_start)
+        for col in range(a21_a.shape[1]):
+            real = col < np.array([len(stats.thresholds[v]) for v in a])
+            A21[both[real], th_start[a[real]] + col] = a21_a[real, col]
+            real = col < np.array([len(stats.thresholds[v]) for v in b])
+            A21[both[real], th_start[b[real]] + col] = a21_b[real, col]
+    parts = _pair_parts(stats)
+    for k, (_, a21, h21, hdiag) in parts.items():
+        for c, val in a21.items():
+            A21[k, c] = val
+        for c, val in h21.items():
+            H21[k, c] = val
+        h22[k] = hdiag
     # A11: per-variable blocks of the cross-products of the univariate scores
     S1_all = np.hstack(_univariate_scores(stats, slice(None)))
     inner11 = S1_all.T @ S1_all
     A11 = np.zeros((n1, n1))
-    th_start = np.concatenate([[0], np.cumsum([len(t) for t in stats.thresholds])])
     for v in range(p):
         idx = list(range(th_start[v], th_start[v + 1]))
         if not stats.ordered[v]:
             idx.append(n_th + num.index(v))
         A11[np.ix_(idx, idx)] = inner11[np.ix_(idx, idx)]
     A11_inv = np.linalg.inv(A11)
-    A21 = np.zeros((n2, n1))
-    H21 = np.zeros((n2, n1))
-    h22 = np.ones(n2)
-    for k, (_, a21, h21, hdiag) in enumerate(parts):
-        for c, val in a21.items():
-            A21[k, c] = val
-        for c, val in h21.items():
-            H21[k, c] = val
-        h22[k] = hdiag
     G = A21 @ A11_inv                                   # n2 x n1
     a22 = np.zeros(n2)
     inner = np.zeros((n1 + n2, n1 + n2))
@@ -515,7 +527,12 @@ def _nacov(stats: OrdinalStats, chunk: int = 20000) -> np.ndarray:
         rows = slice(start, min(start + chunk, n))
         S1 = np.hstack(_univariate_scores(stats, rows))
         C = stats.codes[rows]
-        S2 = np.column_stack([part[0](C) for part in parts]) if n2 else np.zeros((len(S1), 0))
+        S2 = np.zeros((len(S1), n2))
+        if len(both):
+            idx = C[:, a].astype(np.int64) * Kmax + C[:, b].astype(np.int64)
+            S2[:, both] = s_table[np.arange(len(both))[None, :], idx]
+        for k, part in parts.items():
+            S2[:, k] = part[0](C)
         a22 += np.sum(S2 * S2, axis=0)
         IF = np.hstack([S1 @ A11_inv, S2 - S1 @ G.T])   # the casewise influence, before / a22
         inner += IF.T @ IF

@@ -64,11 +64,14 @@ def _as_matrix(W):
 
 def ug_matrix(V_blocks, D_blocks, E_inv, Gamma_blocks, f):
     """UΓ with U = V - VΔE⁻¹Δ'V over the stacked groups (V_g f_g, Γ_g / f_g)."""
-    V = block_diag([fg * _as_matrix(W) for fg, W in zip(f, V_blocks)])
     G = block_diag([np.asarray(Gm) / fg for fg, Gm in zip(f, Gamma_blocks)])
     D = np.vstack(D_blocks)
-    VD = V @ D
-    VG = V @ G
+    if all(np.ndim(W) == 1 for W in V_blocks):       # diagonal weights (DWLS, ULS): scale rows
+        v = np.concatenate([fg * np.asarray(W, float) for fg, W in zip(f, V_blocks)])
+        VD, VG = v[:, None] * D, v[:, None] * G
+    else:
+        V = block_diag([fg * _as_matrix(W) for fg, W in zip(f, V_blocks)])
+        VD, VG = V @ D, V @ G
     return VG - VD @ (E_inv @ (VD.T @ G))
 
 
