@@ -38,7 +38,7 @@ from .stats.correlation import correlations, CorrelationResult
 
 # --- CFA / SEM -------------------------------------------------------------------------
 from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
-                  SEMDataError)
+                  SEMDataError, polychoric, PolychoricResult)
 from .sem.bootstrap import BootstrapResult
 
 # --- studies: replication, validation, power, pre/post ---------------------------------
@@ -87,7 +87,7 @@ __all__ = [
     "correlations", "CorrelationResult",
     # CFA / SEM
     "fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
-    "SEMDataError", "BootstrapResult",
+    "SEMDataError", "BootstrapResult", "polychoric", "PolychoricResult",
     # studies
     "published", "audit_reported_fit", "FitAudit", "replicate", "ReplicationReport",
     "invariance", "InvarianceResult", "validate", "SurveyValidation",

@@ -6,6 +6,7 @@ from .fit import fit
 from .result import SEMResult
 from .diagnostics import SEMWarning
 from .criteria import CRITERIA
+from .polycor import polychoric, PolychoricResult
 
 __all__ = ["fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
-           "SEMDataError", "CRITERIA"]
+           "SEMDataError", "CRITERIA", "polychoric", "PolychoricResult"]

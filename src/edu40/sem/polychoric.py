@@ -254,12 +254,14 @@ def _polyserial_rho(z, codes, lim, start):
 
 
 # --- the sample statistics ------------------------------------------------------------------
-def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: list) -> OrdinalStats:
+def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: list, *,
+                       correct: float = 0.0) -> OrdinalStats:
     """Thresholds and polychoric/polyserial/Pearson correlations of one group (complete rows).
 
     ``X`` holds the raw values (NaN = missing: pairs use the rows where both
     are present); ``levels[i]`` the sorted categories of an ordered variable
-    (from all groups, as lavaan's ``ov.levels``).
+    (from all groups, as lavaan's ``ov.levels``).  ``correct`` is added to empty cells
+    before ρ is estimated (psych's continuity correction; lavaan uses none).
     """
     n, p = X.shape
     ordered = np.asarray(ordered, bool)
@@ -288,12 +290,16 @@ def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: 
         tables = _count_tables(icodes, a, b, Kmax)
         start = _start_correlations(codes, a, b)
         lim1, lim2 = _limits(th, a, Kmax), _limits(th, b, Kmax)
+        counted = tables
+        if correct > 0:
+            real = (lim1[:, :-1] < np.inf)[:, :, None] & (lim2[:, :-1] < np.inf)[:, None, :]
+            tables = np.where(real & (tables == 0), correct, tables)
         rho, conv = _polychoric_rho(tables, lim1, lim2, start)
         cor[a, b] = cor[b, a] = rho
         for k, (i, j) in enumerate(zip(a, b)):
             stats.tables[(i, j)] = tables[k]
             Ki, Kj = len(levels[i]), len(levels[j])
-            empty = np.argwhere(tables[k][:Ki, :Kj] == 0)
+            empty = np.argwhere(counted[k][:Ki, :Kj] == 0)
             if len(empty):
                 stats.zero_cells.append((names[j], names[i], [(levels[j][c], levels[i][r]) for r, c in empty]))
             if not conv[k]:
