@@ -86,6 +86,13 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     (85.306, 24)
     """
     from .ordinal import WLS_ESTIMATORS
+    from .syntax import ModelSyntaxError, parse_model
+    parsed = parse_model(model)
+    cat_terms = [t for t in parsed.terms if t.op in ("|", "~*~")]
+    if cat_terms and not ordered:
+        t = cat_terms[0]
+        raise ModelSyntaxError(f"line {t.line}: thresholds and scales ('{t.lhs} {t.op} {t.rhs}') belong to "
+                               f"ordered variables: pass ordered=[{t.lhs!r}, ...] (estimated by WLSMV)")
     est_name = (estimator or ("WLSMV" if ordered else "ML")).upper()
     known = ["ML", "MLM", "MLR"] + list(WLS_ESTIMATORS)
     if est_name not in known:

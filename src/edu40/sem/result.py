@@ -64,6 +64,12 @@ class SEMResult(Reportable):
     _singular_information: tuple = ()
     _extra_warnings: tuple = ()       # problems found in the data before fitting (e.g. empty cells)
 
+    @property
+    def scaled(self) -> bool:
+        """True when the estimator gives a scaled chi-square (MLM, MLR, WLSMV, ...)."""
+        fi = self.fit_indices
+        return "chisq.scaled" in fi.index and bool(np.isfinite(fi["chisq.scaled"]))
+
     # -- parameter tables ---------------------------------------------------------
     @cached_property
     def estimates(self) -> pd.DataFrame:
@@ -305,7 +311,7 @@ class SEMResult(Reportable):
 
     def fit_table(self, criteria="hu-bentler-1999", lang=None) -> pd.DataFrame:
         """Each index, its value, the criterion and pass/fail (ผ่าน/ไม่ผ่าน)."""
-        return fit_table(self.fit_indices, criteria, lang)
+        return fit_table(self.fit_indices, criteria, lang, estimator=self.estimator)
 
     @cached_property
     def warnings(self) -> tuple:
@@ -330,8 +336,7 @@ class SEMResult(Reportable):
             lines += [f"  ! {w.text(lang)}" for w in self.warnings]
         lines.append(("แบบจำลอง" if th else "Model") +
                      f": {len(self._spec.ov)} observed, {len(self._spec.lv)} latent variables; "
-                     f"N = {int(fi['nobs'])}; {self.estimator} ({self.likelihood}"
-                     f"{', FIML' if self.missing == 'fiml' else ''}); "
+                     f"N = {int(fi['nobs'])}; {self.estimator} ({self._method_text()}); "
                      + ("converged" if self.converged else "NOT converged") + f" in {self.iterations} iterations")
         lines.append(f"chisq = {fi['chisq']:.3f}, df = {int(fi['df'])}, p = {fi['pvalue']:.3f}, "
                      f"CMIN/DF = {fi['cmin/df']:.3f}")
@@ -339,6 +344,15 @@ class SEMResult(Reportable):
                      f"GFI = {fi['gfi']:.3f}, AGFI = {fi['agfi']:.3f}")
         lines.append(f"RMSEA = {fi['rmsea']:.3f} [{fi['rmsea.ci.lower']:.3f}, {fi['rmsea.ci.upper']:.3f}], "
                      f"PCLOSE = {fi['rmsea.pvalue']:.3f}, SRMR = {fi['srmr']:.3f}, RMR = {fi['rmr']:.3f}")
+        if self.scaled:
+            lines.append(("ปรับแก้: " if th else "scaled: ") +
+                         f"chisq = {fi['chisq.scaled']:.3f}, df = {fi['df.scaled']:.4g}, "
+                         f"p = {fi['pvalue.scaled']:.3f}, scaling factor = {fi['chisq.scaling.factor']:.3f}; "
+                         f"CFI = {fi['cfi.scaled']:.3f}, TLI = {fi['tli.scaled']:.3f}, RMSEA = {fi['rmsea.scaled']:.3f}")
+            lines.append(("โรบัสต์: " if th else "robust: ") +
+                         f"CFI = {fi['cfi.robust']:.3f}, TLI = {fi['tli.robust']:.3f}, "
+                         f"RMSEA = {fi['rmsea.robust']:.3f} [{fi['rmsea.ci.lower.robust']:.3f}, "
+                         f"{fi['rmsea.ci.upper.robust']:.3f}]")
         std = self.standardized
         loads = std[std["op"] == "=~"]
         if len(loads):
@@ -356,6 +370,13 @@ class SEMResult(Reportable):
         if endo and len(self._model.groups) == 1:
             lines.append("R2: " + ", ".join(f"{v} = {self.r2[v]:.3f}" for v in endo))
         return "\n".join(lines)
+
+    def _method_text(self) -> str:
+        ordered = getattr(self._spec, "ordered", ())
+        if ordered:
+            return (f"{len(ordered)} of {len(self._spec.ov)} variables ordered: thresholds and "
+                    f"polychoric correlations, delta parameterization")
+        return self.likelihood + (", FIML" if self.missing == "fiml" else "")
 
     def __repr__(self) -> str:
         fi = self.fit_indices
@@ -388,21 +409,26 @@ class SEMResult(Reportable):
         ft = self.fit_table(criteria, lang)
         n_pass, n_all = int(ft["passed"].sum()), len(ft)
         name = criteria if isinstance(criteria, str) else pick("ของผู้ใช้", "user-defined", lang)
-        p = float(fi["pvalue"])
+        chisq_key = "chisq.scaled" if self.scaled else "chisq"
+        df_value = float(fi["df.scaled"] if self.scaled else fi["df"])
+        p = float(fi["pvalue.scaled" if self.scaled else "pvalue"])
         ptxt = "p < .001" if p < 0.001 else f"p = {p:.3f}".replace("0.", ".", 1)
+        df_txt = f"{df_value:.0f}" if float(df_value).is_integer() else f"{df_value:.2f}"
+        ratio = fi[chisq_key] / df_value if df_value > 0 else np.nan
+        chi_name = pick("χ² ปรับแก้", "scaled χ²", lang) if self.scaled else "χ²"
         blocks.append(text(pick(
-            f"ผ่านเกณฑ์ {n_pass} จาก {n_all} ดัชนี (เกณฑ์ {name}); χ² = {fi['chisq']:.2f}, df = {int(fi['df'])}, "
-            f"{ptxt}, χ²/df = {fi['cmin/df']:.2f}; N = {int(fi['nobs'])}; "
+            f"ผ่านเกณฑ์ {n_pass} จาก {n_all} ดัชนี (เกณฑ์ {name}); {chi_name} = {fi[chisq_key]:.2f}, df = {df_txt}, "
+            f"{ptxt}, χ²/df = {ratio:.2f}; N = {int(fi['nobs'])}; "
             f"ประมาณค่าด้วย {self.estimator}" + (", FIML" if self.missing == "fiml" else "")
             + ("" if self.converged else "; การประมาณค่าไม่ลู่เข้า"),
-            f"Fit: {n_pass} of {n_all} criteria met ({name}); χ² = {fi['chisq']:.2f}, df = {int(fi['df'])}, "
-            f"{ptxt}, χ²/df = {fi['cmin/df']:.2f}; N = {int(fi['nobs'])}; "
+            f"Fit: {n_pass} of {n_all} criteria met ({name}); {chi_name} = {fi[chisq_key]:.2f}, df = {df_txt}, "
+            f"{ptxt}, χ²/df = {ratio:.2f}; N = {int(fi['nobs'])}; "
             f"{self.estimator} estimation" + (" with FIML" if self.missing == "fiml" else "")
             + ("" if self.converged else "; NOT converged"), lang)))
-        shown = ft.drop(columns=["key", "passed"])
+        shown = ft.drop(columns=["key", "passed", "index_used"])
         if lang == "en":
             shown = shown.rename(columns={"index": "Index", "value": "Value", "criterion": "Criterion",
-                                          "result": "Result", "source": "Source"})
+                                          "result": "Result", "source": "Source", "chisq": "Chi-square"})
         blocks.append(table(shown, pick("ดัชนีความสอดคล้องกลมกลืนของแบบจำลอง", "Model fit indices and criteria",
                                         lang)))
         blocks += self._estimate_blocks(lang)
