@@ -183,13 +183,17 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     with threadpool_limits(1, user_api="blas"):
         theta0 = np.asarray(start, float) if start is not None else start_values(spec, prep.groups)
         outcome = ram.fit(theta0)
-        vcov, singular = _vcov(ram, outcome.theta, prep, likelihood, fiml, spec)
+        # MLR judges by the observed information with complete data too (lavaan); computed once
+        observed = fiml or est_name == "MLR"
+        info = ram.observed_information(outcome.theta) if observed else ram.expected_information(outcome.theta)
+        vcov, singular = _vcov(ram, outcome.theta, prep, likelihood, fiml, spec, info=info)
         indices, moments_used = compute_fit_indices(ram, outcome.theta, prep, spec,
                                                     likelihood=likelihood, fiml=fiml)
     if est_name in ("MLM", "MLR"):
         from .robust_ml import robust_ml
         with threadpool_limits(1, user_api="blas"):
-            vcov, extra = robust_ml(est_name, ram, outcome.theta, prep, spec, indices, fiml=fiml)
+            vcov, extra = robust_ml(est_name, ram, outcome.theta, prep, spec, indices, fiml=fiml,
+                                    information=info if est_name == "MLR" else None)
         indices = _merge_indices(indices, extra)
     return SEMResult(model=model, fit_indices=indices, converged=outcome.converged,
                      iterations=outcome.iterations, optimizer_message=outcome.message,
@@ -212,10 +216,11 @@ def _merge_indices(indices, extra):
     return pd.Series({k: values[k] for k in keys}, name="value", dtype=float)
 
 
-def _vcov(ram, theta, prep, likelihood, fiml, spec):
+def _vcov(ram, theta, prep, likelihood, fiml, spec, info=None):
     """Covariance matrix of the estimates (inverse information) and any unidentified parameters."""
     n_eff = sum(g.n - 1 if likelihood == "wishart" else g.n for g in prep.groups)
-    info = ram.observed_information(theta) if fiml else ram.expected_information(theta)
+    if info is None:
+        info = ram.observed_information(theta) if fiml else ram.expected_information(theta)
     vals, vecs = np.linalg.eigh(info)
     if vals[0] <= 1e-10 * max(vals[-1], 1e-300):
         v = vecs[:, 0]

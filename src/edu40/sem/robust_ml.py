@@ -142,7 +142,7 @@ def _group_jacobian(ram, theta, gi, meanstructure):
     return np.vstack([Jm, J]) if meanstructure else J
 
 
-def robust_ml(estimator, ram, theta, prep, spec, indices, *, fiml=False):
+def robust_ml(estimator, ram, theta, prep, spec, indices, *, fiml=False, information=None):
     """Robust standard errors and test statistics for ``estimator`` ("MLM" or "MLR").
 
     Returns ``(vcov, extra)`` with ``extra`` the lavaan-named fit measures to add.
@@ -168,7 +168,7 @@ def robust_ml(estimator, ram, theta, prep, spec, indices, *, fiml=False):
         test = scaled_test(T, df, ug_matrix(V, D, E_inv, Gamma, f), "satorra.bentler")
         base = _baseline_sb(groups, f, ms, indices)
     else:
-        A = ram.observed_information(theta)
+        A = ram.observed_information(theta) if information is None else information
         A_inv = np.linalg.inv(A)
         B0 = []
         for gi, g in enumerate(groups):
