@@ -218,15 +218,37 @@ def _data_warnings(stats) -> tuple:
     out = []
     for st in stats:
         where = f" (group {st.label})" if len(stats) > 1 else ""
-        for a, b, cells in st.zero_cells:
-            shown = "; ".join(f"{a}={x} & {b}={y}" for x, y in cells[:6]) + (" ..." if len(cells) > 6 else "")
+        zero = st.zero_cells
+        n_tables = int(st.ordered.sum() * (st.ordered.sum() - 1) // 2)
+        advice = ("the polychoric correlation rests on fewer answer combinations; with many such tables "
+                  "merge rare categories or collect more data (lavaan's zero-cell warning)")
+        advice_th = "สหสัมพันธ์โพลีคอริกอาศัยคำตอบที่น้อยลง หากมีหลายตาราง ให้รวมตัวเลือกที่มีผู้ตอบน้อยหรือเก็บข้อมูลเพิ่ม"
+        if 0 < len(zero) <= 3:
+            for a, b, cells in zero:
+                shown = "; ".join(f"{a}={x} & {b}={y}" for x, y in cells[:6]) + (" ..." if len(cells) > 6 else "")
+                out.append(SEMWarning("empty cells", f"{a} x {b}{where}",
+                                      f"{len(cells)} empty cell(s) in the two-way table of {a} and {b}: {shown}",
+                                      advice, f"ตารางไขว้ของ {a} กับ {b} มีช่องว่าง {len(cells)} ช่อง: {shown}",
+                                      advice_th))
+        elif zero:
+            shown = "; ".join(f"{a} x {b} ({len(c)})" for a, b, c in zero[:5])
             out.append(SEMWarning(
-                "empty cells", f"{a} x {b}{where}",
-                f"{len(cells)} empty cell(s) in the two-way table of {a} and {b}: {shown}",
-                "the polychoric correlation rests on fewer answer combinations; with many such tables "
-                "merge rare categories or collect more data (lavaan's zero-cell warning)",
-                f"ตารางไขว้ของ {a} กับ {b} มีช่องว่าง {len(cells)} ช่อง: {shown}",
-                "สหสัมพันธ์โพลีคอริกอาศัยคำตอบที่น้อยลง หากมีหลายตาราง ให้รวมตัวเลือกที่มีผู้ตอบน้อยหรือเก็บข้อมูลเพิ่ม"))
+                "empty cells", f"polychoric tables{where}",
+                f"{len(zero)} of {n_tables} two-way tables have empty cells (number of empty cells: {shown} ...); "
+                f"edu40.polychoric(data, items).zero_cells lists them all", advice,
+                f"ตารางไขว้ {len(zero)} จาก {n_tables} ตารางมีช่องที่ไม่มีผู้ตอบ ({shown} ...); "
+                f"ดูทั้งหมดได้ที่ edu40.polychoric(data, items).zero_cells", advice_th))
+        smallest = float(np.linalg.eigvalsh(st.cor)[0])
+        if smallest < np.sqrt(np.finfo(float).eps):
+            out.append(SEMWarning(
+                "non-positive-definite", f"polychoric matrix{where}",
+                f"the matrix of polychoric correlations is not positive definite (smallest eigenvalue "
+                f"{smallest:.3g}); the robust CFI, TLI and RMSEA cannot be computed (lavaan gives NA too), "
+                f"the scaled ones are reported instead",
+                "look for pairs of items correlated near 1 (redundant items) or categories with few answers",
+                f"เมทริกซ์สหสัมพันธ์โพลีคอริกไม่เป็นบวกแน่นอน (ค่าเฉพาะต่ำสุด {smallest:.3g}) จึงคำนวณ CFI, TLI "
+                f"และ RMSEA แบบโรบัสต์ไม่ได้ (lavaan ให้ NA เช่นกัน) รายงานแบบปรับแก้แทน",
+                "ตรวจหาข้อคำถามที่สหสัมพันธ์กันใกล้ 1 หรือตัวเลือกที่มีผู้ตอบน้อย"))
         for a, b in st.not_converged:
             out.append(SEMWarning("non-convergence", f"{a} x {b}{where}",
                                   f"the correlation of {a} and {b} did not converge",
@@ -262,6 +284,8 @@ def ordinal_indices(est: WLSEstimation, theta, D, E_inv, test_kind, npar, ndat):
         n_pairs += len(s) - m1
     dfb = n_pairs
     out.update({"baseline.chisq": Tb, "baseline.df": dfb, "baseline.pvalue": float(sps.chi2.sf(Tb, dfb))})
+    if est.discrepancy == "ULS":     # the ULS statistic has no known distribution (lavaan: NA)
+        out["pvalue"] = out["baseline.pvalue"] = np.nan
     scaled = test_kind != "standard"
     if scaled:
         UG = ug_matrix(est.W, D, E_inv, est.gamma, f)
@@ -363,6 +387,12 @@ def catml_robust(est, theta, D, E_inv, df, dfb) -> dict:
     or a non-positive-definite polychoric matrix."""
     nan = {"XX3": np.nan, "df3": np.nan, "c": np.nan, "XX3.null": np.nan, "c.null": np.nan}
     if any((~st.ordered).any() for st in est.stats):
+        return nan
+    # lavaan builds the ML fit from the parameter table without thresholds and intercepts; with
+    # those held equal across groups its equality constraints break and it gives NA: so do we
+    t = est.spec.table
+    dropped = t[t["op"].isin(["|", "~1"]) & (t["free"] > 0)]
+    if dropped["free"].duplicated().any():
         return nan
     f = est.f
     XX3 = XX3_null = 0.0
