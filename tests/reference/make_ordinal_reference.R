@@ -132,6 +132,16 @@ ref$em40_mlr_fiml <- describe(sem(em_sem, data = em, estimator = "MLR", missing 
 ref$bfi_mlr_fiml <- describe(cfa(bfi_model, data = bfi, estimator = "MLR", missing = "ml"),
                              "cfa(bfi_model, data = psych::bfi, estimator = 'MLR', missing = 'ml')")
 
+# --- invariance steps with robust ML: the scaled chi-square difference (Satorra & Bentler, 2001) ----------
+inv <- lapply(list(c(), "loadings", c("loadings", "intercepts")), function(ge)
+  cfa(hs_model, data = HS, estimator = "MLR", group = "school", group.equal = ge))
+lrt <- lavTestLRT(inv[[1]], inv[[2]], inv[[3]])
+ref$hs_mlr_invariance <- list(call = "lavTestLRT(configural, metric, scalar)  # MLR, group = 'school'",
+                              chisq_diff = lrt[["Chisq diff"]], df_diff = lrt[["Df diff"]],
+                              pvalue = lrt[["Pr(>Chisq)"]],
+                              cfi_robust = sapply(inv, fitMeasures, "cfi.robust"),
+                              rmsea_robust = sapply(inv, fitMeasures, "rmsea.robust"))
+
 writeLines(toJSON(ref, digits = I(12), auto_unbox = TRUE, pretty = FALSE, na = "null"),
            "tests/reference/ordinal_reference.json")
 cat("wrote tests/reference/ordinal_reference.json\n")

@@ -58,7 +58,7 @@ _OPS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equ
 
 
 # what each criterion's index rests on, once a scaled chi-square exists (robust estimators)
-_SCALED = {"pvalue": "pvalue.scaled", "cmin/df": "cmin/df.scaled", "nfi": "nfi.scaled", "ifi": "ifi.scaled",
+_SCALED = {"chisq": "chisq.scaled", "df": "df.scaled", "pvalue": "pvalue.scaled", "cmin/df": "cmin/df.scaled", "nfi": "nfi.scaled", "ifi": "ifi.scaled",
            "rfi": "rfi.scaled"}
 _ROBUST = {"cfi": ("cfi.robust", "cfi.scaled"), "tli": ("tli.robust", "tli.scaled"),
            "rmsea": ("rmsea.robust", "rmsea.scaled"), "rmsea.pvalue": ("rmsea.pvalue.robust", "rmsea.pvalue.scaled")}

@@ -11,7 +11,21 @@ from .result import SEMResult
 from .spec import ModelSpecError, build_spec
 from .start import start_values
 
-__all__ = ["fit"]
+__all__ = ["fit", "estimator_options", "ESTIMATORS"]
+
+# every estimator edu40.fit takes; the least-squares ones are for ordered (Likert) indicators
+ESTIMATORS = ("ML", "MLM", "MLR", "WLSMV", "WLSM", "DWLS", "WLS", "ULSMV", "ULSM", "ULS")
+
+
+def estimator_options(estimator: str | None) -> dict:
+    """Keyword arguments of :func:`fit` for ``estimator`` applied to an instrument's items:
+    the least-squares estimators treat every item as ordered (Likert answers)."""
+    name = (estimator or "ML").upper()
+    if name not in ESTIMATORS:
+        raise ValueError(f"estimator {estimator!r} is not available; choose one of {list(ESTIMATORS)}")
+    if name in ("ML", "MLM", "MLR"):
+        return {"estimator": name}
+    return {"estimator": name, "ordered": True}
 
 # One BLAS thread: for survey-sized matrices (20-200 variables) thread hand-offs cost
 # more than they save; measured 7x faster on the 42-indicator model (benchmarks/).

@@ -89,7 +89,8 @@ def _levels(frame: pd.DataFrame, ordered: list, group, min_count: int, where="th
                 f"with its neighbour (e.g. data[{v!r}].replace({{{rare.index[0]!r}: "
                 f"{counts.index[1] if rare.index[0] == counts.index[0] else counts.index[-2]!r}}})), or pass "
                 f"min_count=1 to keep it as lavaan does")
-        levels[v] = list(counts.index)
+        # whole-number answers read as floats (a column with missing values) are shown as integers
+        levels[v] = [int(k) if isinstance(k, float) and k.is_integer() else k for k in counts.index]
     if group is not None:
         for lab, sub in frame.groupby(group, sort=False):
             for v in ordered:
