@@ -133,8 +133,9 @@ ref$bfi_mlr_fiml <- describe(cfa(bfi_model, data = bfi, estimator = "MLR", missi
                              "cfa(bfi_model, data = psych::bfi, estimator = 'MLR', missing = 'ml')")
 
 # --- invariance steps with robust ML: the scaled chi-square difference (Satorra & Bentler, 2001) ----------
-inv <- lapply(list(c(), "loadings", c("loadings", "intercepts")), function(ge)
-  cfa(hs_model, data = HS, estimator = "MLR", group = "school", group.equal = ge))
+inv <- lapply(list("configural", "loadings", c("loadings", "intercepts")), function(ge)
+  if (identical(ge, "configural")) cfa(hs_model, data = HS, estimator = "MLR", group = "school") else
+    cfa(hs_model, data = HS, estimator = "MLR", group = "school", group.equal = ge))
 lrt <- lavTestLRT(inv[[1]], inv[[2]], inv[[3]])
 ref$hs_mlr_invariance <- list(call = "lavTestLRT(configural, metric, scalar)  # MLR, group = 'school'",
                               chisq_diff = lrt[["Chisq diff"]], df_diff = lrt[["Df diff"]],

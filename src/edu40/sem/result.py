@@ -218,6 +218,7 @@ class SEMResult(Reportable):
             ds, dm = np.sqrt(np.diag(S)), np.sqrt(np.diag(sigma))
             R = S / np.outer(ds, ds) - sigma / np.outer(dm, dm)
         elif kind == "standardized":
+            self._require_ml("standardized residuals")
             R = self._standardized_residuals(group)
         else:
             raise ValueError(f"kind must be 'raw', 'cor' or 'standardized', not {kind!r}")
@@ -264,7 +265,15 @@ class SEMResult(Reportable):
 
     def modification_indices(self, *, sort: bool = True, minimum: float = 0.0) -> pd.DataFrame:
         """Modification indices with EPC and standardized EPC (lavaan ``modindices``)."""
+        self._require_ml("modification indices")
         return modification_indices(self, sort=sort, minimum=minimum)
+
+    def _require_ml(self, what: str) -> None:
+        if getattr(self._spec, "ordered", ()):
+            raise NotImplementedError(
+                f"{what} are computed for maximum-likelihood fits; this model has ordered indicators "
+                f"({self.estimator}). Fit it by ML (edu40.fit(model, data)) to screen for "
+                f"modifications, then confirm the final model with {self.estimator}")
 
     # -- bootstrap -------------------------------------------------------------------
     def bootstrap(self, n: int = 1000, *, ci: str = "percentile", level: float = 0.95, seed=None,
@@ -284,6 +293,7 @@ class SEMResult(Reportable):
         >>> boot.n_ok
         100
         """
+        self._require_ml("bootstrap replications")
         # The bootstrap is a later pipeline stage (edu40.sem.bootstrap); imported on use.
         from .bootstrap import bootstrap
         return bootstrap(self, n, ci=ci, level=level, seed=seed, n_jobs=n_jobs, backend=backend,
