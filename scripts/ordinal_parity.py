@@ -23,7 +23,7 @@ from test_robust_ml import CASES as ROBUST  # noqa: E402
 
 import edu40  # noqa: E402
 
-GROUPS = {"chi-square (chisq, chisq.scaled, baseline)": ["chisq", "chisq.scaled", "baseline.chisq",
+GROUPS = {"chi-square (chisq, chisq.scaled, baseline), relative": ["chisq", "chisq.scaled", "baseline.chisq",
                                                           "baseline.chisq.scaled"],
           "scaling factor, shift": ["chisq.scaling.factor", "chisq.shift.parameter"],
           "CFI, TLI (standard, scaled)": ["cfi", "tli", "cfi.scaled", "tli.scaled"],
@@ -54,8 +54,9 @@ def main():
             groups = res._spec.group_labels if len(res._model.groups) > 1 else None
             fi = res.fit_indices
             for label, keys in GROUPS.items():
-                d = [abs(fi[k] - ref["fit"][k]) for k in keys if k in fi.index and ref["fit"].get(k) is not None
-                     and np.isfinite(fi[k])]
+                rel = label.endswith("relative")
+                d = [abs(fi[k] - ref["fit"][k]) / (max(1.0, abs(ref["fit"][k])) if rel else 1.0)
+                     for k in keys if k in fi.index and ref["fit"].get(k) is not None and np.isfinite(fi[k])]
                 if d:
                     rows.setdefault((family, label), []).append(max(d))
             est, se = table_max(ref["estimates"], res.estimates, "est", groups)

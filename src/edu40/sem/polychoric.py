@@ -154,19 +154,34 @@ def _limits(th_list, idx, Kmax):
 
 # --- step 2: ordinal x ordinal ---------------------------------------------------------------
 def _count_tables(codes, pi, pj, Kmax):
-    """Two-way tables of the pairs (pi, pj): one bincount per first variable on combined codes."""
-    m = len(pi)
-    tables = np.zeros((m, Kmax, Kmax))
-    order = np.argsort(pi, kind="stable")
-    for i in np.unique(pi):
-        sel = order[pi[order] == i]
-        js = pj[sel]
-        a = codes[:, i]
-        b = codes[:, js]
-        ok = (a[:, None] >= 0) & (b >= 0)
-        flat = (np.arange(len(sel))[None, :] * Kmax * Kmax + a[:, None] * Kmax + b)[ok]
-        tables[sel] = np.bincount(flat, minlength=len(sel) * Kmax * Kmax).reshape(len(sel), Kmax, Kmax)
+    """Two-way tables of the pairs (pi, pj): one ``np.bincount`` per second variable on combined
+    codes.  A missing answer (code -1) counts in an extra category that is dropped afterwards, so
+    the tables are pairwise complete without masks."""
+    K1 = Kmax + 1
+    cm = np.where(codes < 0, Kmax, codes).astype(np.int32)
+    tables = np.zeros((len(pi), Kmax, Kmax))
+    order = np.argsort(pj, kind="stable")
+    for j in np.unique(pj):
+        sel = order[pj[order] == j]
+        flat = cm[:, pi[sel]] * K1 + cm[:, j][:, None] + (np.arange(len(sel), dtype=np.int32) * K1 * K1)
+        counts = np.bincount(flat.ravel(), minlength=len(sel) * K1 * K1).reshape(len(sel), K1, K1)
+        tables[sel] = counts[:, :Kmax, :Kmax]
     return tables
+
+
+def _table_correlations(tables):
+    """Pearson correlations of the category codes of each table (lavaan's starting values)."""
+    Kmax = tables.shape[1]
+    c = np.arange(Kmax, dtype=float)
+    n = tables.sum(axis=(1, 2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ra, rb = tables.sum(axis=2) / n[:, None], tables.sum(axis=1) / n[:, None]
+        ma, mb = ra @ c, rb @ c
+        va, vb = ra @ c ** 2 - ma ** 2, rb @ c ** 2 - mb ** 2
+        cab = np.einsum("kab,a,b->k", tables, c, c) / n - ma * mb
+        r = cab / np.sqrt(va * vb)
+    r = np.nan_to_num(r)
+    return np.where(np.abs(r) >= 1, 0.0, r)
 
 
 def _loglik(tables, pi):
@@ -288,7 +303,7 @@ def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: 
         Kmax = max(len(levels[v]) for v in np.flatnonzero(ordered))
         icodes = codes.astype(np.int64)
         tables = _count_tables(icodes, a, b, Kmax)
-        start = _start_correlations(codes, a, b)
+        start = _table_correlations(tables)
         lim1, lim2 = _limits(th, a, Kmax), _limits(th, b, Kmax)
         counted = tables
         if correct > 0:
@@ -322,25 +337,6 @@ def ordinal_statistics(X: np.ndarray, names: list, ordered: np.ndarray, levels: 
                 stats.not_converged.append((names[j], names[i]))
         cor[i, j] = cor[j, i] = r
     return stats
-
-
-def _start_correlations(codes, a, b):
-    """Pearson correlations of the codes of each pair (lavaan's starting values)."""
-    C = np.where(codes >= 0, codes, np.nan)
-    if not np.isnan(C).any():
-        Z = C - C.mean(axis=0)
-        sd = Z.std(axis=0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.mean(Z[:, a] * Z[:, b], axis=0) / (sd[a] * sd[b])
-        out = np.nan_to_num(out)
-        return np.where(np.abs(out) >= 1, 0.0, out)
-    out = np.zeros(len(a))
-    for k, (i, j) in enumerate(zip(a, b)):
-        ok = ~np.isnan(C[:, i]) & ~np.isnan(C[:, j])
-        x, y = C[ok, i], C[ok, j]
-        sx, sy = x.std(), y.std()
-        out[k] = 0.0 if sx == 0 or sy == 0 else np.mean((x - x.mean()) * (y - y.mean())) / (sx * sy)
-    return np.where(np.abs(out) >= 1, 0.0, out)
 
 
 def _polyserial_start(x, code, th):
