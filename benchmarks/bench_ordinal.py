@@ -105,9 +105,11 @@ def main(argv=None):
     parser.add_argument("--psych", action="store_true", help="also time psych::polychoric on 100 000 rows")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    import os
     results = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                            "processor": platform.processor() or platform.machine(),
-                           "edu40": edu40.__version__}}
+                           "edu40": edu40.__version__, "cores": os.cpu_count(),
+                           "load_average_start": os.getloadavg()}}
     model = edu40.EM40.model()
     data = pd.read_csv(DATA)
     med, times = time_it(lambda: edu40_wlsmv(model, data), args.repeat)
@@ -133,6 +135,7 @@ def main(argv=None):
     if shutil.which("Rscript"):
         results["machine"]["R"] = subprocess.run(
             ["Rscript", "-e", 'cat(R.version.string)'], capture_output=True, text=True).stdout.strip()
+    results["machine"]["load_average_end"] = os.getloadavg()
     (OUT / "ordinal.json").write_text(json.dumps(results, indent=2))
     md = report(results)
     (OUT / "ordinal.md").write_text(md)
@@ -154,8 +157,10 @@ def report(results) -> str:
                      f"| {label} | {ours:.2f} | {lav['median'] if lav else float('nan'):.2f} | {ratio} | - |")
     m = results["machine"]
     lines.append("")
-    lines.append(f"Python {m['python']}, {m['platform']}; {m.get('R', 'R not found')}; medians of repeated runs "
-                 f"in one invocation (`python benchmarks/bench_ordinal.py`).")
+    load = ", ".join(f"{x:.1f}" for x in m.get("load_average_start", ())[:1] + m.get("load_average_end", ())[:1])
+    lines.append(f"Python {m['python']}, {m['platform']}, {m.get('cores')} cores (load average at start, end: "
+                 f"{load}); {m.get('R', 'R not found')}; medians of repeated runs in one invocation "
+                 f"(`python benchmarks/bench_ordinal.py`).")
     return "\n".join(lines) + "\n"
 
 
