@@ -8,7 +8,6 @@ the table in docs/ordinal.md.
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 

@@ -258,3 +258,12 @@ def test_options_that_do_not_apply_are_refused():
         edu40.fit(HS_MODEL, HSO, ordered=["x1", "y7"])
     with pytest.raises(edu40.ModelSyntaxError, match="ordered variables"):
         edu40.fit(HS_MODEL + "\nx1 | t1 + t2", HSO)
+
+
+@pytest.mark.parametrize("module", ["edu40.sem.fit", "edu40.sem.polycor", "edu40.sem.bivariate"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

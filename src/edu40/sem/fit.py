@@ -93,11 +93,22 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     Examples
     --------
     >>> import edu40
+    >>> import pandas as pd
     >>> from semopy.examples import holzinger39
     >>> hs = holzinger39.get_data()
     >>> res = edu40.fit("visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9", hs)
-    >>> round(res.fit_indices["chisq"], 3), int(res.fit_indices["df"])
+    >>> round(float(res.fit_indices["chisq"]), 3), int(res.fit_indices["df"])
     (85.306, 24)
+
+    The same tests cut into three ordered categories, estimated by WLSMV:
+
+    >>> cut = hs.copy()
+    >>> items = [f"x{i}" for i in range(1, 10)]
+    >>> cut[items] = cut[items].apply(lambda x: pd.qcut(x, 3, labels=False))
+    >>> wlsmv = edu40.fit("visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9",
+    ...                   cut, ordered=True)
+    >>> wlsmv.estimator, int(wlsmv.fit_indices["df"]), bool(wlsmv.fit_indices["chisq.scaled"] > 0)
+    ('WLSMV', 24, True)
     """
     from .ordinal import WLS_ESTIMATORS
     from .syntax import ModelSyntaxError, parse_model

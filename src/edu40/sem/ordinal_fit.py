@@ -24,10 +24,9 @@ import pandas as pd
 from scipy import stats as sps
 
 from .data import SEMDataError, _check_columns, _numeric
-from .indices import FIT_INDEX_NAMES
 from .ordinal import DeltaRAMModel, WLSEstimation, estimator_settings, group_data
 from .polychoric import ordinal_statistics, pair_index
-from .robust import block_diag, c_hat, cfi, robust_rmsea_block, scaled_test, tli, ug_matrix
+from .robust import block_diag, cfi, robust_rmsea_block, scaled_test, tli, ug_matrix
 from .spec import ModelSpecError, _roles, build_spec
 from .start import start_values
 from .syntax import parse_model
@@ -189,9 +188,9 @@ class _Prep:
 def _codes(col: pd.Series, levels) -> np.ndarray:
     """Continuous values as floats; ordered answers as their position 0..K-1 among the levels."""
     if levels is None:
-        return pd.to_numeric(col, errors="coerce").to_numpy(float)
+        return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_numeric_dtype(col):
-        values = col.to_numpy(float)
+        values = col.to_numpy(dtype=float, na_value=np.nan)      # nullable Int64 columns too
         out = np.searchsorted(np.asarray(levels, float), values).astype(float)
         out[np.isnan(values)] = np.nan
         return out

@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from .bivariate import bvn_cdf, cell_probabilities
+from .bivariate import cell_probabilities
 
 __all__ = ["OrdinalStats", "ordinal_statistics", "recode_ordered", "pair_index"]
 

@@ -153,8 +153,6 @@ class SEMResult(Reportable):
     def standardized(self) -> pd.DataFrame:
         """std.all with delta-method standard errors (lavaan ``standardizedSolution``)."""
         t = self._spec.table
-        free = t["free"].to_numpy()
-        fixed = t["value"].to_numpy()
 
         defs = self._spec.definitions
 

@@ -40,7 +40,7 @@ Equation Modeling, 27*, 219-239.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as sps
+from scipy.linalg import block_diag
 
 from .indices import saturated_fiml, vech_weight
 from .robust import c_hat, cfi, robust_rmsea_block, scaled_test, tli, ug_matrix
@@ -328,16 +328,12 @@ def fiml_corrected(ram, theta, groups, f, D, h1, ms, indices):
     E = sum(f[g] * D[g].T @ Wm[g] @ D[g] for g in range(len(groups)))
 
     def k_value(Dlist, E):
-        total = 0.0
         U_blocks = _u_blocks(Wm, Dlist, np.linalg.inv(E), f)
         Wmi = [np.linalg.inv(w) for w in Wm]
-        from scipy.linalg import block_diag
         Wmi_all = block_diag(*[wi / fg for wi, fg in zip(Wmi, f)])
         Wc_all = block_diag(*[fg * w for w, fg in zip(Wc, f)])
         Gam = block_diag(*[(wi @ j @ wi) / fg for wi, j, fg in zip(Wmi, Jm, f)])
-        M = U_blocks @ Wmi_all @ Wc_all @ Wmi_all @ U_blocks @ Gam
-        total = float(np.trace(M))
-        return total
+        return float(np.trace(U_blocks @ Wmi_all @ Wc_all @ Wmi_all @ U_blocks @ Gam))
 
     k = k_value(D, E)
     # independence model: variances and means of each variable (FIML estimates)
@@ -369,7 +365,6 @@ def fiml_corrected(ram, theta, groups, f, D, h1, ms, indices):
 
 
 def _u_blocks(Wm, D, E_inv, f):
-    from scipy.linalg import block_diag
     W_all = block_diag(*[fg * w for fg, w in zip(f, Wm)])
     D_all = np.vstack(D)
     WD = W_all @ D_all
