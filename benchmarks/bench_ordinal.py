@@ -1,7 +1,9 @@
 """Time ordinal estimation against lavaan (and psych), in the same run on the same machine.
 
-Tasks (each timed as the median of ``--repeat`` runs after one warm-up; lavaan
-and psych in one Rscript process each, timed inside R with ``system.time``):
+Tasks, each timed as the median of ``--repeat`` runs after a warm-up; the runs of
+edu40 alternate with those of lavaan (and psych), which run in a persistent Rscript
+process and are timed inside R with ``system.time``, so that all share whatever load
+the machine carries (wall-clock and CPU seconds are both recorded):
 
 * ``wlsmv_em40``  the 42-indicator EM40 structural model on the shipped sample
   (N = 772) with every item ordered: a complete WLSMV fit (estimates, robust SEs,
@@ -31,7 +33,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 import edu40
@@ -41,100 +42,125 @@ DATA = ROOT / "data" / "sample" / "em40_survey.csv"
 OUT = ROOT / "benchmarks" / "results"
 
 
-def time_it(fn, repeat):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times
-
-
 def edu40_wlsmv(model, data):
     res = edu40.fit(model, data, ordered=True)
     res.estimates, res.standardized, res.fit_indices
     return res
 
 
-R_WLSMV = r"""
-suppressPackageStartupMessages(library(lavaan))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1]); model <- paste(readLines(args[2]), collapse = "\n"); k <- as.integer(args[3])
-one <- function() { f <- sem(model, data = d, ordered = TRUE); parameterEstimates(f); standardizedSolution(f)
-                    fitMeasures(f) }
-invisible(suppressWarnings(one()))
-t <- numeric(k)
-for (i in seq_len(k)) t[i] <- system.time(suppressWarnings(one()))[["elapsed"]]
-cat(sprintf("%.6f", t), sep = "\n")
-cat("VERSION", as.character(packageVersion("lavaan")), "\n")
-"""
-
-R_POLY = r"""
+# A persistent R process: set up and warm up once, then one timed run per "go" on stdin, so that the
+# runs of edu40 and of R alternate and share whatever load the machine carries at that moment.
+R_SERVER = r"""
 suppressPackageStartupMessages({library(lavaan); library(psych)})
 args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1]); k <- as.integer(args[2]); which <- args[3]
-one <- if (which == "lavaan") function() lavCor(d, ordered = names(d)) else
-  function() polychoric(d, correct = 0, smooth = FALSE)
-t <- numeric(k)
-for (i in seq_len(k)) t[i] <- system.time(suppressWarnings(one()))[["elapsed"]]
-cat(sprintf("%.6f", t), sep = "\n")
-cat("VERSION", as.character(packageVersion(if (which == "lavaan") "lavaan" else "psych")), "\n")
+task <- args[1]; d <- read.csv(args[2])
+one <- switch(task,
+  wlsmv = { model <- paste(readLines(args[3]), collapse = "\n")
+            function() { f <- sem(model, data = d, ordered = TRUE); parameterEstimates(f)
+                         standardizedSolution(f); fitMeasures(f) } },
+  lavcor = function() lavCor(d, ordered = names(d)),
+  psych = function() polychoric(d, correct = 0, smooth = FALSE))
+version <- as.character(packageVersion(if (task == "psych") "psych" else "lavaan"))
+if (task == "wlsmv") invisible(suppressWarnings(one()))
+cat("READY", version, "\n"); flush(stdout())
+con <- file("stdin"); open(con)
+repeat {
+  line <- readLines(con, n = 1)
+  if (length(line) == 0 || line == "quit") break
+  s <- system.time(suppressWarnings(one()))
+  cat(sprintf("%.6f %.6f\n", s[["elapsed"]], s[["user.self"]] + s[["sys.self"]])); flush(stdout())
+}
 """
 
 
-def rscript(code, *args, timeout=3600):
-    if shutil.which("Rscript") is None:
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "bench.R"
-        script.write_text(code)
-        run = subprocess.run(["Rscript", str(script), *map(str, args)], capture_output=True, text=True,
-                             timeout=timeout)
-    if run.returncode != 0:
-        raise RuntimeError(run.stderr[-2000:])
-    lines = run.stdout.strip().splitlines()
-    times = [float(x) for x in lines if not x.startswith("VERSION")]
-    version = [x.split()[1] for x in lines if x.startswith("VERSION")][0]
-    return {"median": statistics.median(times), "times": times, "version": version}
+class RServer:
+    """An Rscript process that times one run of ``task`` each time :meth:`run` is called."""
+
+    def __init__(self, task, *args):
+        self.tmp = tempfile.TemporaryDirectory()
+        script = Path(self.tmp.name) / "server.R"
+        script.write_text(R_SERVER)
+        self.proc = subprocess.Popen(["Rscript", str(script), task, *map(str, args)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        ready = self.proc.stdout.readline().split()
+        if not ready or ready[0] != "READY":
+            raise RuntimeError(f"Rscript for {task} did not start")
+        self.version = ready[1]
+
+    def run(self):
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        wall, cpu = map(float, self.proc.stdout.readline().split())
+        return wall, cpu
+
+    def close(self):
+        self.proc.stdin.write("quit\n")
+        self.proc.stdin.flush()
+        self.proc.wait(timeout=60)
+        self.tmp.cleanup()
+
+
+def summary(wall, cpu, **extra):
+    return {"median": statistics.median(wall), "times": wall, "cpu_median": statistics.median(cpu),
+            "cpu": cpu, **extra}
+
+
+def interleaved(ours, peers: dict, repeat):
+    """Alternate one timed run of edu40 with one of each peer, ``repeat`` times (after a warm-up)."""
+    ours()
+    rows = {"edu40": ([], [])} | {k: ([], []) for k in peers}
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), time.process_time()
+        ours()
+        rows["edu40"][0].append(time.perf_counter() - t0)
+        rows["edu40"][1].append(time.process_time() - c0)
+        for name, server in peers.items():
+            wall, cpu = server.run()
+            rows[name][0].append(wall)
+            rows[name][1].append(cpu)
+    out = {"edu40": summary(*rows["edu40"])}
+    for name, server in peers.items():
+        out[name] = summary(*rows[name], version=server.version)
+    return out
 
 
 def main(argv=None):
+    import os
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--psych", action="store_true", help="also time psych::polychoric on 100 000 rows")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
-    import os
     results = {"machine": {"python": platform.python_version(), "platform": platform.platform(),
                            "processor": platform.processor() or platform.machine(),
                            "edu40": edu40.__version__, "cores": os.cpu_count(),
                            "load_average_start": os.getloadavg()}}
+    have_r = shutil.which("Rscript") is not None
     model = edu40.EM40.model()
     data = pd.read_csv(DATA)
-    med, times = time_it(lambda: edu40_wlsmv(model, data), args.repeat)
-    task = {"edu40": {"median": med, "times": times}}
     with tempfile.TemporaryDirectory() as tmp:
         mfile = Path(tmp) / "model.lav"
         mfile.write_text(model)
-        task["lavaan"] = rscript(R_WLSMV, DATA, mfile, max(1, args.repeat // 2))
-    results["wlsmv_em40"] = task
-    sim = edu40.simulate(edu40.EM40, 100_000, seed=1, r_squared=0.78)[edu40.EM40.item_codes]
-    med, times = time_it(lambda: edu40.polychoric(sim), args.repeat)
-    task = {"edu40": {"median": med, "times": times}}
-    with tempfile.TemporaryDirectory() as tmp:
+        peers = {"lavaan": RServer("wlsmv", DATA, mfile)} if have_r else {}
+        results["wlsmv_em40"] = interleaved(lambda: edu40_wlsmv(model, data), peers, args.repeat)
+        for server in peers.values():
+            server.close()
+        sim = edu40.simulate(edu40.EM40, 100_000, seed=1, r_squared=0.78)[edu40.EM40.item_codes]
         dfile = Path(tmp) / "sim.csv"
         sim.to_csv(dfile, index=False)
-        task["lavaan"] = rscript(R_POLY, dfile, 1, "lavaan")
-        if args.psych:
-            task["psych"] = rscript(R_POLY, dfile, 1, "psych")
-    results["polychoric_100k"] = task
-    ours = edu40.polychoric(sim).correlation.to_numpy()
+        peers = {}
+        if have_r:
+            peers["lavaan"] = RServer("lavcor", dfile)
+            if args.psych:
+                peers["psych"] = RServer("psych", dfile)
+        results["polychoric_100k"] = interleaved(lambda: edu40.polychoric(sim), peers, max(1, args.repeat // 2))
+        for server in peers.values():
+            server.close()
     results["polychoric_100k"]["n"] = len(sim)
-    results["polychoric_100k"]["check_max_offdiag"] = float(np.max(np.abs(ours - np.eye(len(ours)))))
-    if shutil.which("Rscript"):
-        results["machine"]["R"] = subprocess.run(
-            ["Rscript", "-e", 'cat(R.version.string)'], capture_output=True, text=True).stdout.strip()
+    if have_r:
+        results["machine"]["R"] = subprocess.run(["Rscript", "-e", "cat(R.version.string)"],
+                                                 capture_output=True, text=True).stdout.strip()
     results["machine"]["load_average_end"] = os.getloadavg()
     (OUT / "ordinal.json").write_text(json.dumps(results, indent=2))
     md = report(results)
@@ -143,24 +169,27 @@ def main(argv=None):
 
 
 def report(results) -> str:
-    lines = ["| task | edu40 (s) | lavaan (s) | edu40 / lavaan | psych (s) |", "| --- | --- | --- | --- | --- |"]
+    lines = ["| task | edu40 wall (s) | lavaan wall (s) | ratio wall | edu40 CPU (s) | lavaan CPU (s) | ratio CPU | "
+             "psych wall / CPU (s) |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     names = {"wlsmv_em40": "WLSMV fit, EM40 structural model, 42 ordered items, N = 772",
              "polychoric_100k": "polychoric matrix, 42 items, N = 100 000"}
     for key, label in names.items():
         t = results[key]
-        ours = t["edu40"]["median"]
-        lav = t.get("lavaan")
-        psy = t.get("psych")
-        ratio = f"{ours / lav['median']:.3f}" if lav else "n/a"
-        lines.append(f"| {label} | {ours:.2f} | {lav['median']:.2f} | {ratio} | "
-                     f"{psy['median']:.2f} |" if lav and psy else
-                     f"| {label} | {ours:.2f} | {lav['median'] if lav else float('nan'):.2f} | {ratio} | - |")
+        ours, lav, psy = t["edu40"], t.get("lavaan"), t.get("psych")
+        if lav:
+            lav_cells = (f"{lav['median']:.2f} | {ours['median'] / lav['median']:.3f} | {ours['cpu_median']:.2f} | "
+                         f"{lav['cpu_median']:.2f} | {ours['cpu_median'] / lav['cpu_median']:.3f}")
+        else:
+            lav_cells = f"n/a | n/a | {ours['cpu_median']:.2f} | n/a | n/a"
+        psy_cell = f"{psy['median']:.2f} / {psy['cpu_median']:.2f}" if psy else "-"
+        lines.append(f"| {label} | {ours['median']:.2f} | {lav_cells} | {psy_cell} |")
     m = results["machine"]
-    lines.append("")
     load = ", ".join(f"{x:.1f}" for x in m.get("load_average_start", ())[:1] + m.get("load_average_end", ())[:1])
+    lines.append("")
     lines.append(f"Python {m['python']}, {m['platform']}, {m.get('cores')} cores (load average at start, end: "
                  f"{load}); {m.get('R', 'R not found')}; medians of repeated runs in one invocation "
-                 f"(`python benchmarks/bench_ordinal.py`).")
+                 f"(`python benchmarks/bench_ordinal.py`). CPU = user + system seconds of the process "
+                 f"(all its threads): the fair comparison when other jobs share the cores.")
     return "\n".join(lines) + "\n"
 
 

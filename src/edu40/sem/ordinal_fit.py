@@ -290,10 +290,17 @@ def ordinal_indices(est: WLSEstimation, theta, D, E_inv, test_kind, npar, ndat):
     if scaled:
         UG = ug_matrix(est.W, D, E_inv, est.gamma, f)
         test = scaled_test(T, df, UG, test_kind)
-        Eb = block_diag([f[g] * (Db[g].T @ (_mat(est.W[g]) @ Db[g])) for g in range(G)])
-        Db_all = [np.hstack([np.zeros((len(Db[g]), sum(d.shape[1] for d in Db[:g]))), Db[g],
-                             np.zeros((len(Db[g]), sum(d.shape[1] for d in Db[g + 1:])))]) for g in range(G)]
-        UGb = ug_matrix(est.W, Db_all, np.linalg.inv(Eb), est.gamma, f)
+        if all(np.ndim(W) == 1 for W in est.W):
+            # diagonal weights: the baseline reproduces the univariate statistics exactly, so U is V on
+            # the correlations and 0 elsewhere; UΓ is block-diagonal with blocks f_g V_rr Γ_rr / f_g
+            UGb = block_diag([est.W[g][-(len(est.obs[g]) - Db[g].shape[1]):][:, None]
+                              * est.gamma[g][Db[g].shape[1]:, Db[g].shape[1]:] for g in range(G)])
+        else:
+            Eb = block_diag([f[g] * (Db[g].T @ (_mat(est.W[g]) @ Db[g])) for g in range(G)])
+            Db_all = [np.hstack([np.zeros((len(Db[g]), sum(d.shape[1] for d in Db[:g]))), Db[g],
+                                 np.zeros((len(Db[g]), sum(d.shape[1] for d in Db[g + 1:])))])
+                      for g in range(G)]
+            UGb = ug_matrix(est.W, Db_all, np.linalg.inv(Eb), est.gamma, f)
         test_b = scaled_test(Tb, dfb, UGb, test_kind)
         out.update({"chisq.scaled": test["stat"], "df.scaled": test["df"], "pvalue.scaled": test["pvalue"],
                     "chisq.scaling.factor": test["scaling.factor"],
