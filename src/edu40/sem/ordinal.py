@@ -123,17 +123,23 @@ class DeltaRAMModel(RAMModel):
     def row_values(self, theta, table) -> np.ndarray:
         """Every row's value at theta: free parameters, fixed values, and the residual variances
         of ordered variables that the delta parameterization computes."""
-        free = table["free"].to_numpy()
-        est = np.where(free > 0, theta[np.maximum(free - 1, 0)], table["value"].to_numpy(float))
-        if len(self.ordered_idx):
+        cache = getattr(self, "_row_cache", None)
+        if cache is None or cache[0] is not table:        # positions computed once per table
+            free = table["free"].to_numpy()
             ordered = set(self.spec.ordered)
             pos = {v: i for i, v in enumerate(self.spec.variables)}
             rows = np.flatnonzero((table["op"].to_numpy() == "~~") & (table["lhs"] == table["rhs"]).to_numpy()
                                   & table["lhs"].isin(ordered).to_numpy() & (free == 0))
-            for gi in np.unique(table["group"].to_numpy()[rows]):
-                _, S, _ = self.matrices(theta, gi)
-                for r in rows[table["group"].to_numpy()[rows] == gi]:
-                    est[r] = S[pos[table["lhs"].iat[r]], pos[table["lhs"].iat[r]]]
+            groups = table["group"].to_numpy()[rows]
+            nodes = np.array([pos[v] for v in table["lhs"].to_numpy()[rows]], dtype=int)
+            cache = (table, free, table["value"].to_numpy(float), rows, groups, nodes)
+            self._row_cache = cache
+        _, free, fixed, rows, groups, nodes = cache
+        est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
+        for gi in np.unique(groups):
+            _, S, _ = self.matrices(theta, gi)
+            sel = groups == gi
+            est[rows[sel]] = S[nodes[sel], nodes[sel]]
         return est
 
 

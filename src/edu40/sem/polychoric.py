@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import blas
 from scipy.special import ndtr, ndtri
 
 from .bivariate import cell_probabilities
@@ -189,7 +190,8 @@ def _loglik(tables, pi):
 
 
 def _polychoric_rho(tables, lim1, lim2, start, lower=-0.999, upper=0.999, tol=1e-10, max_iter=100):
-    """ML ρ of every table at once: Newton steps with step halving, kept inside (lower, upper)."""
+    """ML ρ of every table at once: Newton steps, halved (for the tables concerned only) while the
+    log-likelihood falls, kept inside (lower, upper)."""
     rho = np.clip(start, lower, upper)
     pi, d1, d2 = cell_probabilities(lim1, lim2, rho)
     ll = _loglik(tables, pi)
@@ -205,16 +207,19 @@ def _polychoric_rho(tables, lim1, lim2, start, lower=-0.999, upper=0.999, tol=1e
         h = np.sum(n * (d2[a] / P - (d1[a] / P) ** 2), axis=(1, 2))
         # Newton where the curvature is negative, else a gradient step of bounded size
         step = np.where(h < 0, -g / np.where(h < 0, h, -1.0), np.sign(g) * 0.05)
-        t = np.ones(len(a))
         new = np.clip(rho[a] + step, lower, upper)
+        pn, d1n, d2n = cell_probabilities(lim1[a], lim2[a], new)
+        lln = _loglik(n, pn)
+        t = np.ones(len(a))
         for _half in range(30):
-            pn, d1n, d2n = cell_probabilities(lim1[a], lim2[a], new)
-            lln = _loglik(n, pn)
-            worse = lln < ll[a] - 1e-12 * np.abs(ll[a])
-            if not worse.any():
+            worse = np.flatnonzero(lln < ll[a] - 1e-12 * np.abs(ll[a]))
+            if not len(worse):
                 break
-            t = np.where(worse, t / 2, t)
-            new = np.where(worse, np.clip(rho[a] + t * step, lower, upper), new)
+            t[worse] /= 2
+            new[worse] = np.clip(rho[a[worse]] + t[worse] * step[worse], lower, upper)
+            pw, d1w, d2w = cell_probabilities(lim1[a[worse]], lim2[a[worse]], new[worse])
+            pn[worse], d1n[worse], d2n[worse] = pw, d1w, d2w
+            lln[worse] = _loglik(n[worse], pw)
         moved = np.abs(new - rho[a])
         rho[a], ll[a] = new, lln
         pi[a], d1[a], d2[a] = pn, d1n, d2n
@@ -537,7 +542,8 @@ def _nacov(stats: OrdinalStats, chunk: int = 20000) -> np.ndarray:
             S2[:, k] = part[0](C)
         a22 += np.sum(S2 * S2, axis=0)
         IF = np.hstack([S1 @ A11_inv, S2 - S1 @ G.T])   # the casewise influence, before / a22
-        inner += IF.T @ IF
+        inner += blas.dsyrk(1.0, IF.T, trans=0)        # IFᵀIF, upper triangle only: half the work
+    inner = np.triu(inner) + np.triu(inner, 1).T
     scale = np.concatenate([np.ones(n1), 1.0 / a22])
     W = inner * np.outer(scale, scale)
     if len(num):

@@ -165,7 +165,16 @@ class SEMResult(Reportable):
 
         values = values_at(self._theta)
         J = np.zeros((len(values), len(self._theta)))
+        free = t["free"].to_numpy()
+        is_threshold = (t["op"] == "|").to_numpy()
         for k in range(len(self._theta)):
+            rows = np.flatnonzero(free == k + 1)
+            if not defs and len(rows) and is_threshold[rows].all():
+                # a threshold moves only its own std.all value, τ / sd(u*): d/dτ = 1 / sd = std / τ
+                est = self._theta[k]
+                if est != 0:
+                    J[rows, k] = values[rows] / est
+                    continue
             h = 1e-6 * max(1.0, abs(self._theta[k]))
             e = np.zeros(len(self._theta))
             e[k] = h
