@@ -71,3 +71,15 @@ def test_replicate_on_the_shipped_sample(capsys):
     assert "synthetic sample" in capsys.readouterr().out
     assert main(["replicate", "--lang", "th"]) == 0
     assert "ได้ค่าเท่ากับที่รายงาน" in capsys.readouterr().out
+
+
+def test_validate_a_workbook_sheet_and_drop_speeders(capsys):
+    args = ["validate", "tests/data/survey_workbook.xlsx", "--sheet", "1", "--loader-only"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "sheet 'การตอบกลับแบบฟอร์ม 1' of 3" in out and "2 flagged, kept — rows 4, 10" in out
+    assert main(args + ["--drop-speeders", "--min-seconds", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "Rows read 13, kept 11, excluded 2" in out and "1 flagged, 1 excluded — rows 4" in out
+    assert main(["validate", "tests/data/survey_workbook.xlsx", "--sheet", "Sheet1", "--loader-only"]) == 2
+    assert "0 'คำชี้แจง', 1 'การตอบกลับแบบฟอร์ม 1', 2 'สรุปผล'" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """The documentation site builds without a single warning (mkdocs --strict), as CI builds it."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,32 @@ def test_mkdocs_build_strict(tmp_path):
     api = (site / "api" / "report" / "index.html").read_text(encoding="utf-8")
     assert "survey_report" in api and "Returns" in api and "path_diagram" in api
     assert "cronbach_alpha" in (site / "api" / "statistics" / "index.html").read_text(encoding="utf-8")
+    check_numpydoc_roles_rendered(site)
+
+
+ROLE = re.compile(r":(?:py:)?(?:func|class|meth|mod|data|attr|obj|exc):(?:`|<code>)")
+
+
+def check_numpydoc_roles_rendered(site: Path):
+    """numpydoc roles (:func:`x`) show as links or code on the site, never as literal text.
+
+    The docstrings keep the roles (Jupyter's help() and Sphinx read them); the site's griffe
+    extension docs/ext/numpydoc_roles.py rewrites them while mkdocstrings loads the package.
+    """
+    import edu40
+
+    assert ":class:`SurveyInputError`" in edu40.load_survey.__doc__        # the source keeps numpydoc
+    literal = {str(p.relative_to(site)): ROLE.findall(p.read_text(encoding="utf-8"))
+               for p in site.rglob("*.html")}
+    assert not {k: v for k, v in literal.items() if v}, literal
+    assert ":func:`" not in "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    data = (site / "api" / "data" / "index.html").read_text(encoding="utf-8")
+    # load_survey's ":class:`SurveyInputError`" is a link to the class on the same page
+    assert re.search(r'<a class="autorefs autorefs-internal"[^>]*href="#edu40\.SurveyInputError"><code>'
+                     r'SurveyInputError</code></a>', data)
+    stats = (site / "api" / "statistics" / "index.html").read_text(encoding="utf-8")
+    # ":func:`cronbach_alpha`" in item_analysis links within the page
+    assert 'href="#edu40.cronbach_alpha"><code>cronbach_alpha</code></a>' in stats
 
 
 def test_every_nav_page_exists_and_every_page_is_in_the_nav():
@@ -43,3 +70,45 @@ def test_every_nav_page_exists_and_every_page_is_in_the_nav():
     assert all((docs / p).exists() for p in pages), [p for p in pages if not (docs / p).exists()]
     on_disk = {str(p.relative_to(docs)) for p in docs.rglob("*.md")}
     assert on_disk == set(pages), on_disk ^ set(pages)
+
+
+def _literal(text):
+    import ast
+
+    try:
+        return ast.literal_eval(str(text))
+    except (ValueError, SyntaxError):
+        return str(text)
+
+
+def test_no_docstring_states_a_default_its_signature_contradicts():
+    """numpydoc reads the first of ``{"th", "en"}`` as the default (so does the API site): a type line
+    must list the real default first, e.g. ``lang : {None, "th", "en"}`` when None means the session's."""
+    import griffe
+
+    pkg = griffe.load("edu40", search_paths=[str(ROOT / "src")], docstring_parser="numpy",
+                      resolve_aliases=False)
+    wrong, seen = [], set()
+
+    def walk(obj):
+        if obj.is_alias or id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if obj.is_function and obj.docstring is not None:
+            for section in obj.docstring.parse(warnings=False):
+                if section.kind is not griffe.DocstringSectionKind.parameters:
+                    continue
+                entries = section.value
+                for i, p in enumerate(entries):
+                    grouped = any(0 <= j < len(entries) and entries[j].description == p.description
+                                  and p.description for j in (i - 1, i + 1))
+                    if grouped or p.name not in obj.parameters or p.value is None:
+                        continue
+                    sig = obj.parameters[p.name].default
+                    if sig is not None and _literal(p.value) != _literal(sig):
+                        wrong.append(f"{obj.path}({p.name}): documented {p.value}, signature {sig}")
+        for member in obj.members.values():
+            walk(member)
+
+    walk(pkg)
+    assert not wrong, "\n".join(wrong)

@@ -202,3 +202,18 @@ def test_paired_slope_and_gain_hist():
         paired_slope([1, 2, 3], [1, 2])
     g = gain_hist(np.array(post) - np.array(pre), lang="en")
     assert g.axes[0].get_title(loc="left") == "M = 3.00, SD = 2.16, n = 4 (1 missing)"
+
+
+def test_figures_show_as_images_in_jupyter_without_pyplot():
+    """A Figure made without pyplot is shown as text by Jupyter unless a PNG formatter is registered;
+    edu40's figures register it (and leave pyplot unimported)."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import edu40\nedu40.plots.gain_hist([1, 2, 3, 2, 1], lang='th')"),
+                nbformat.v4.new_code_cell("edu40.plots.paired_slope([1, 2, 3], [2, 3, 3], kind='dumbbell')"),
+                nbformat.v4.new_code_cell("import sys\n'matplotlib.pyplot' in sys.modules")]
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    shown = [[k for o in c.outputs for k in o.get("data", {})] for c in nb.cells]
+    assert "image/png" in shown[0] and "image/png" in shown[1], shown
+    assert nb.cells[2].outputs[0]["data"]["text/plain"] == "False"

@@ -473,28 +473,57 @@ def test_report_object(report):
 
 def test_plots_return_figures_without_pyplot(report):
     before = plt.get_fignums()
-    for fig in (report.plot_paired(), report.plot_paired("dumbbell"), report.plot_gains(),
+    for fig in (report.plot_paired(lang="en"), report.plot_paired("dumbbell"), report.plot_gains(),
                 report.plot_gains("normalized")):
         assert isinstance(fig, Figure) and len(fig.axes) == 1
     assert plt.get_fignums() == before          # nothing left open in pyplot
-    slope = report.plot_paired().axes[0]
+    slope = report.plot_paired(lang="en").axes[0]
     assert len(slope.lines) >= report.n          # one line per participant (plus the means)
     assert [t.get_text() for t in slope.get_xticklabels()] == ["Pre-test", "Post-test"]
+    assert slope.get_ylabel() == f"Score (out of {report.full_score:g})"
+    assert slope.get_ylim()[1] == pytest.approx(1.04 * report.full_score)
     hist = report.plot_gains().axes[0]
     assert sum(p.get_height() for p in hist.patches) == report.n
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="kind must be 'slope' or 'dumbbell'"):
         report.plot_paired("violin")
+    with pytest.raises(ValueError, match="which must be 'raw' or 'normalized'"):
+        report.plot_gains("relative")
 
 
-def test_thai_plot_labels_need_a_thai_font(report, monkeypatch):
-    from edu40.studies.prepost import plots
-    monkeypatch.setattr(plots, "thai_font", lambda: None)
-    with pytest.warns(UserWarning, match="no font with Thai glyphs"):
-        fig = report.plot_gains(lang="th")
-    assert fig.axes[0].get_xlabel() == "Gain (post − pre)"
-    monkeypatch.setattr(plots, "thai_font", lambda: "DejaVu Sans")
-    fig = report.plot_gains(lang="th")
-    assert fig.axes[0].get_xlabel() == "คะแนนที่เพิ่มขึ้น (หลัง − ก่อน)"
+def test_report_plots_are_the_generic_figures_with_the_reports_data(report):
+    """plot_paired/plot_gains draw edu40.plots.paired_slope/gain_hist: the same figure from either door."""
+    s = report.scores
+    for kind in ("slope", "dumbbell"):
+        mine = report.plot_paired(kind, lang="th").axes[0]
+        generic = edu40.plots.paired_slope(s["pre"], s["post"], kind=kind, full_score=report.full_score,
+                                           lang="th").axes[0]
+        assert mine.get_title(loc="left") == generic.get_title(loc="left")
+        assert mine.get_title(loc="left").startswith(f"n = {report.n} คู่: เพิ่มขึ้น")
+        assert [ln.get_xydata().tolist() for ln in mine.lines] == [ln.get_xydata().tolist() for ln in generic.lines]
+    dumbbell = report.plot_paired("dumbbell", lang="en").axes[0]
+    assert len(dumbbell.collections[0].get_segments()) == report.n   # one row per participant
+    raw = report.plot_gains(lang="en").axes[0]
+    assert raw.get_title(loc="left").startswith(f"M = {s['gain'].mean():.2f}, SD = {s['gain'].std(ddof=1):.2f}")
+    norm = report.plot_gains("normalized", lang="en").axes[0]
+    g = report.normalized_gain.class_average
+    assert norm.get_title(loc="left").startswith(f"class <g> = {g:.2f}; mean g = ")
+    assert norm.get_xlabel() == "Normalized gain g (Hake)"
+    assert any(ln.get_xdata()[0] == pytest.approx(g) for ln in norm.lines)   # the class <g> is marked
+    assert {0.3, 0.7} <= {round(ln.get_xdata()[0], 2) for ln in norm.lines}
+
+
+def test_thai_plot_labels_render_in_the_bundled_sarabun(report):
+    from matplotlib import font_manager
+
+    for fig in (report.plot_paired(lang="th"), report.plot_gains("normalized", lang="th")):
+        ax = fig.axes[0]
+        texts = [ax.xaxis.label, ax.yaxis.label, ax.title, ax._left_title] + ax.get_xticklabels()
+        thai = [t for t in texts if any("\u0e00" <= ch <= "\u0e7f" for ch in t.get_text())]
+        assert thai
+        for t in thai:
+            path = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
+            assert Path(path).name.startswith("Sarabun"), (t.get_text(), path)
+    assert report.plot_gains(lang="th").axes[0].get_xlabel() == "คะแนนที่เพิ่มขึ้น (หลัง − ก่อน)"
 
 
 @pytest.mark.parametrize("module", ["indices", "core"])

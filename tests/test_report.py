@@ -344,3 +344,16 @@ def test_docstring_examples_run(module):
     assert result.failed == 0
     if module != "edu40.core.fonts":
         assert result.attempted > 0
+
+
+def test_survey_report_opens_with_the_respondents_profile_from_frequencies(report_th, survey):
+    blocks = list(report_th.blocks)
+    at = next(i for i, b in enumerate(blocks) if b.kind == "heading" and b.content == "สถานภาพของผู้ตอบแบบสอบถาม")
+    profile = blocks[at + 1].content
+    assert profile.columns.tolist() == ["ตัวแปร", "กลุ่ม", "ความถี่", "ร้อยละ"]
+    assert set(profile["ตัวแปร"]) == {"role", "region", "school_level", "gender"}   # not ids or years
+    role = profile[profile["ตัวแปร"] == "role"].set_index("กลุ่ม")
+    assert role.loc["teacher", "ความถี่"] == (survey.data["role"] == "teacher").sum() == 535
+    assert role.loc["teacher", "ร้อยละ"] == "69.30"
+    md = to_markdown(report_th)
+    assert "| role | teacher | 535 | 69.30 |" in md

@@ -124,6 +124,7 @@ def test_frequencies_of_items_show_every_scale_point_and_missing(survey):
     assert list(eff2["count"][:5]) == [counts.get(v, 0) for v in range(1, 6)]
     missing = eff2.iloc[5]
     assert pd.isna(missing["value"]) and missing["label"] == "missing" and missing["count"] == 1
+    assert eff2["missing"].tolist() == [False] * 5 + [True]
     assert eff2["count"].sum() == 772 and eff2["percent"].sum() == pytest.approx(100)
     assert eff2["valid_percent"][:5].sum() == pytest.approx(100) and eff2["cumulative_percent"].iloc[4] == pytest.approx(100)
     assert eff2["valid_percent"].iloc[0] == pytest.approx(eff2["count"].iloc[0] / 771 * 100)
@@ -131,14 +132,38 @@ def test_frequencies_of_items_show_every_scale_point_and_missing(survey):
     assert frequencies(survey, lang="th").loc[5, "label"] == "ไม่ตอบ (สูญหาย)"
 
 
+def test_frequencies_columns_have_one_type_each(survey):
+    """Scale points are numbers in ``value``, words in ``label``: no column mixes numbers and text."""
+    f = frequencies(survey, ["role", "EFF1", "years_experience"], lang="th")
+    assert str(f["value"].dtype) == "Int64"
+    assert pd.api.types.is_string_dtype(f["label"]) and f["label"].map(type).eq(str).all()
+    assert f["missing"].dtype == bool and f["count"].dtype == "int64"
+    role = f[f.variable == "role"]
+    assert role["value"].isna().all()                         # text answers have no number
+    assert role["label"].tolist() == ["deputy_director", "director", "teacher", "ไม่ตอบ (สูญหาย)"]
+    eff1 = f[f.variable == "EFF1"]
+    assert eff1["value"].tolist()[:5] == [1, 2, 3, 4, 5]
+    assert eff1["label"].tolist()[:5] == ["น้อยที่สุด", "น้อย", "ปานกลาง", "มาก", "มากที่สุด"]
+    years = f[(f.variable == "years_experience") & ~f["missing"]]
+    assert years["label"].tolist() == [str(v) for v in years["value"]]
+    halves = frequencies(pd.Series([1.5, 2, np.nan], name="q"))
+    assert halves["value"].dtype == float and halves["value"].tolist()[:2] == [1.5, 2.0]
+    assert halves["label"].tolist() == ["1.5", "2", "missing"]
+    # every renderer prints the numbers as numbers and the words as words
+    from edu40.core.blocks import table
+    from edu40.report import to_markdown
+    md = to_markdown([table(f[f.variable == "EFF1"], "EFF1")], lang="th")
+    assert "| EFF1 | 1 | น้อยที่สุด | no |" in md.replace("ไม่ใช่", "no")
+
+
 def test_frequencies_of_demographics_and_plain_columns(survey):
     f = frequencies(survey, ["role", "region"], lang="en")
     role = f[f.variable == "role"]
-    assert list(role["value"][:3]) == ["deputy_director", "director", "teacher"]
-    assert list(role["count"][:3]) == [int((survey.data.role == r).sum()) for r in role["value"][:3]]
+    assert list(role["label"][:3]) == ["deputy_director", "director", "teacher"]
+    assert list(role["count"][:3]) == [int((survey.data.role == r).sum()) for r in role["label"][:3]]
     cat = pd.DataFrame({"size": pd.Categorical(["small", "large", None, "small"], categories=["small", "medium", "large"])})
     t = frequencies(cat)
-    assert list(t["value"][:3]) == ["small", "medium", "large"] and list(t["count"]) == [2, 0, 1, 1]
+    assert list(t["label"][:3]) == ["small", "medium", "large"] and list(t["count"]) == [2, 0, 1, 1]
     nums = frequencies(pd.Series([3, 1, 3, np.nan], name="q"))
     assert list(nums["value"][:2]) == [1, 3] and list(nums["count"]) == [1, 2, 1]
     with pytest.raises(StatsInputError, match="value 7, which is not a point"):

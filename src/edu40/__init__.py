@@ -35,6 +35,8 @@ from .stats.testitems import kr20, kr21, item_difficulty_discrimination, ioc, KR
 from .stats.ttests import ttest, paired_ttest, TTestResult, PairedTTestResult
 from .stats.anova import anova, AnovaResult
 from .stats.correlation import correlations, CorrelationResult
+from .stats.factors import adequacy, AdequacyResult, number_of_factors, NFactorsResult
+from .stats.efa import efa, EFAResult
 
 # --- CFA / SEM -------------------------------------------------------------------------
 from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
@@ -47,6 +49,7 @@ from .studies.audit import audit_reported_fit, FitAudit
 from .studies.replication import replicate, ReplicationReport
 from .studies.invariance import invariance, InvarianceResult
 from .studies.validation import validate, SurveyValidation
+from .studies.crossvalidation import split_half, SplitHalfResult
 from .studies import power
 from .studies.power import (rmsea_power, rmsea_sample_size, monte_carlo_power, PowerResult, yamane,
                             krejcie_morgan)
@@ -85,12 +88,14 @@ __all__ = [
     "ttest", "paired_ttest", "TTestResult", "PairedTTestResult",
     "anova", "AnovaResult",
     "correlations", "CorrelationResult",
+    "adequacy", "AdequacyResult", "number_of_factors", "NFactorsResult", "efa", "EFAResult",
     # CFA / SEM
     "fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
     "SEMDataError", "BootstrapResult", "polychoric", "PolychoricResult",
     # studies
     "published", "audit_reported_fit", "FitAudit", "replicate", "ReplicationReport",
     "invariance", "InvarianceResult", "validate", "SurveyValidation",
+    "split_half", "SplitHalfResult",
     "power", "rmsea_power", "rmsea_sample_size", "monte_carlo_power", "PowerResult", "yamane",
     "krejcie_morgan",
     "prepost", "PrePostReport", "PrePostInputError", "effectiveness_index", "normalized_gain",

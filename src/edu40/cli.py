@@ -38,7 +38,16 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--id-column", metavar="COLUMN", help="respondent id column (default: detected)")
     p.add_argument("--on-invalid", choices=["raise", "missing"], default="raise",
                    help="invalid answers: stop with an error (default) or set them missing and record them")
-    p.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
+    p.add_argument("--sheet", help="Excel sheet name or position, 0 = first (default: the first sheet)")
+    p.add_argument("--duration", nargs="+", metavar="COLUMN",
+                   help="what times each response: a duration column, or the start and end columns "
+                        "(default: found by name; a Google Forms export has no start time)")
+    p.add_argument("--min-seconds", type=float,
+                   help="speeders took less than this (default: 2 s per item)")
+    p.add_argument("--drop-straightliners", action="store_true",
+                   help="exclude respondents who gave one answer to every item (default: flag them)")
+    p.add_argument("--drop-speeders", action="store_true",
+                   help="exclude respondents who answered too fast (default: flag them)")
     p.add_argument("--lang", choices=["th", "en"], default="en", help="language of labels (default: en)")
 
 
@@ -59,8 +68,15 @@ def _load(args):
     from .io.loader import load_survey
 
     instrument = Instrument.from_file(args.instrument) if args.instrument else EM40
+    duration = getattr(args, "duration", None)
+    if duration is not None and len(duration) > 2:
+        raise SystemExit("edu40: --duration takes one duration column or two columns (start, end)")
     return load_survey(args.file, instrument, id_column=args.id_column,
-                       on_invalid=args.on_invalid, sheet=args.sheet)
+                       on_invalid=args.on_invalid, sheet=args.sheet,
+                       duration=duration[0] if duration and len(duration) == 1 else duration,
+                       min_seconds=getattr(args, "min_seconds", None),
+                       drop_straightliners=getattr(args, "drop_straightliners", False),
+                       drop_speeders=getattr(args, "drop_speeders", False))
 
 
 def cmd_validate(args) -> int:

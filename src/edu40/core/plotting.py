@@ -16,8 +16,32 @@ def new_axes(ax, figsize):
     """
     if ax is not None:
         return ax.figure, ax
+    show_figures_in_jupyter()
     fig = Figure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
+
+
+def show_figures_in_jupyter() -> None:
+    """Let Jupyter show a returned Figure as an image.
+
+    Jupyter displays a Figure made without pyplot as text ("<Figure size
+    ...>") unless pyplot or ``%matplotlib inline`` registered IPython's PNG
+    formatter for figures; register the same formatter if nothing did.  A
+    user's own formatter and ``InlineBackend`` settings are left alone.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:   # IPython is not a dependency: outside Jupyter there is nothing to do
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    png = shell.display_formatter.formatters.get("image/png")
+    if png is None or Figure in png.type_printers:
+        return
+    from IPython.core.pylabtools import print_figure
+
+    png.for_type(Figure, lambda fig: print_figure(fig, "png", bbox_inches="tight"))
 
 
 def stars(p) -> str:

@@ -18,41 +18,56 @@ import numpy as np
 import pandas as pd
 
 from .instrument import EM40, Instrument
-from .scales import LikertScale, normalize_text
+from .scales import MISSING_TOKENS, LikertScale, compact_text, normalize_text
 
 from .readers import _read
+from .screening import find_timing, screen_responses
 from .survey import (_FORM_META, _ID_NAMES, _PROBLEM_COLUMNS, Survey, SurveyInputError,
-                     ValidationReport)
+                     ValidationReport, empty_screening)
 
 __all__ = ["load_survey", "Survey", "ValidationReport", "SurveyInputError"]
 
 # ---------------------------------------------------------------------------
 # Matching columns to items
 # ---------------------------------------------------------------------------
-_LEADING_NUMBER = re.compile(r"^(?:ข้อ\s*)?\(?\d+(?:\.\d+)*[.)\]]?\s+")
+# "1. ", "1) ", "(1) ", "ข้อ 1 ", "ข้อที่ 1. ", "1.2 ", "Q1. " before a question title; Thai digits are
+# already Arabic after normalize_text.
+_LEADING_NUMBER = re.compile(r"^(?:(?:ข้อ(?:ที่)?|q|no\.?)\s*)?[(\[]?\d+(?:\.\d+)*\s*[.):\]]?\s*")
 
 
 def _header_variants(header: str) -> list[str]:
-    """Texts under which a column header may name an item."""
+    """Texts under which a column header may name an item.
+
+    The whole header; the text in brackets of a Google Forms grid header
+    ``"question [row]"``; the text before the brackets; each without a
+    leading question number.
+    """
     h = normalize_text(header)
     out = [h]
-    bracket = re.findall(r"\[([^\]]+)\]", h)
-    out += [b.strip() for b in bracket]
-    out.append(_LEADING_NUMBER.sub("", h))
-    for b in bracket:
-        out.append(_LEADING_NUMBER.sub("", b.strip()))
+    bracket = [b.strip() for b in re.findall(r"\[([^\]]+)\]", h)]
+    out += bracket
+    if bracket:
+        out.append(re.sub(r"\s*\[[^\]]*\]\s*", " ", h).strip())
+    out += [_LEADING_NUMBER.sub("", v, count=1) for v in list(out)]
     return [v for v in dict.fromkeys(out) if v]
 
 
-def _match_columns(columns, instrument: Instrument, mapping: dict | None, source: str):
-    """Return (column -> item, column_map rows)."""
+def _match_columns(columns, instrument: Instrument, mapping: dict | None, source: str,
+                   labels: dict | None = None):
+    """Return (column -> item, column -> how it was matched).
+
+    ``labels``: SPSS variable labels; a column whose name says nothing
+    (``Q1``) is matched by its label as by a header.
+    """
     items = instrument.item_codes
     by_code = {i.casefold(): i for i in items}
     texts: dict[str, list[str]] = {}
     for r in instrument.item_table.itertuples():
         for t in (r.text_th, r.text_en):
             if t:
-                texts.setdefault(normalize_text(t), []).append(r.item)
+                for key in dict.fromkeys((normalize_text(t), compact_text(t))):
+                    texts.setdefault(key, []).append(r.item)
+    labels = labels or {}
     matched: dict[str, str] = {}
     how: dict[str, str] = {}
     if mapping:
@@ -65,6 +80,14 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
                                        f"not an item of {instrument.name}; items are {items}")
             matched[col], how[col] = item, "mapping"
     code_pattern = re.compile(r"^\[?([A-Za-z_][A-Za-z0-9_]*?)[\s_\-.]?(\d+)\]?(?:[\s.:)\]-]|$)")
+
+    def by_text(header):
+        for variant in _header_variants(header):
+            for key in (variant, variant.replace(" ", "")):
+                if key in texts and len(set(texts[key])) == 1:
+                    return texts[key][0]
+        return None
+
     for col in columns:
         if col in matched:
             continue
@@ -76,27 +99,45 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
         if m and (m.group(1) + m.group(2)).casefold() in by_code:
             matched[col], how[col] = by_code[(m.group(1) + m.group(2)).casefold()], "code"
             continue
-        for variant in _header_variants(col):
-            if variant in texts and len(texts[variant]) == 1:
-                matched[col], how[col] = texts[variant][0], "text"
-                break
-    # Fuzzy text for what is left: long headers only, one clear winner.
+        found = by_text(col)
+        if found:
+            matched[col], how[col] = found, "text"
+        elif col in labels and (found := by_text(labels[col])):
+            matched[col], how[col] = found, "variable label"
+    # A long text cut short: SPSS keeps 255 bytes of a variable label (85 Thai characters in
+    # UTF-8), and some export tools cut headers.  A long prefix of exactly one item text is that item.
     taken = set(matched.values())
+    compact = {item_text: codes[0] for item_text, codes in texts.items()
+               if " " not in item_text and len(set(codes)) == 1}
     for col in columns:
         if col in matched:
             continue
-        best, best_score = None, 0.0
-        for variant in _header_variants(col):
-            if len(variant) < 6:
-                continue
-            for item_text, codes in texts.items():
-                if len(codes) != 1 or codes[0] in taken:
+        for header, kind in [(col, "text")] + ([(labels[col], "variable label")] if col in labels else []):
+            hits = {compact[t] for v in _header_variants(header) if len(v.replace(" ", "")) >= 20
+                    for t in compact if t.startswith(v.replace(" ", "")) and compact[t] not in taken}
+            if len(hits) == 1:
+                matched[col], how[col] = hits.pop(), f"{kind} (cut short)"
+                taken.add(matched[col])
+                break
+    # Fuzzy text for what is left: long headers only, one clear winner.
+    for col in columns:
+        if col in matched:
+            continue
+        best, best_score, via = None, 0.0, ""
+        sources = [(col, "text")] + ([(labels[col], "variable label")] if col in labels else [])
+        for header, kind in sources:
+            for variant in _header_variants(header):
+                variant = variant.replace(" ", "")
+                if len(variant) < 6:
                     continue
-                score = difflib.SequenceMatcher(None, variant, item_text).ratio()
-                if score > best_score:
-                    best, best_score = codes[0], score
+                for item_text, codes in texts.items():
+                    if " " in item_text or len(set(codes)) != 1 or codes[0] in taken:
+                        continue
+                    score = difflib.SequenceMatcher(None, variant, item_text).ratio()
+                    if score > best_score:
+                        best, best_score, via = codes[0], score, kind
         if best is not None and best_score >= 0.9:
-            matched[col], how[col] = best, f"fuzzy text ({best_score:.2f})"
+            matched[col], how[col] = best, f"fuzzy {via} ({best_score:.2f})"
             taken.add(best)
     # Two columns for one item: refuse to guess.
     seen: dict[str, str] = {}
@@ -115,22 +156,27 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
 def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None = None,
                 scale: LikertScale | int | None = None, id_column: str | None = None,
                 on_invalid: str = "raise", duplicates: str = "flag", sheet=None,
-                encoding: str | None = None, straightline_min_items: int = 10) -> Survey:
+                encoding: str | None = None, straightline_min_items: int = 10,
+                duration=None, min_seconds: float | None = None,
+                drop_straightliners: bool = False, drop_speeders: bool = False) -> Survey:
     """Read a questionnaire export, match it to an instrument, and validate it.
 
     Parameters
     ----------
     source : path or DataFrame
-        ``.csv`` (UTF-8, UTF-8 with BOM or TIS-620/cp874; delimiter detected),
-        ``.xlsx``, SPSS ``.sav``, or a DataFrame.
+        ``.csv`` (UTF-8, UTF-8 with BOM, UTF-16 or TIS-620/cp874, detected
+        and named in the report; delimiter detected), ``.xlsx``, SPSS
+        ``.sav``, or a DataFrame.
     instrument : Instrument
         Default :data:`edu40.EM40`.
     mapping : dict, optional
         ``{file column: item code}`` for columns that neither carry the item
         code nor the item text.  Other columns are matched by code
         (``ACL1``, ``acl_1``, ``[ACL1] ...``) or by item text in Thai or
-        English (Google Forms headers, including grid headers
-        ``"Factor [item text]"``).
+        English: Google Forms headers, including grid headers
+        ``"Factor [item text]"`` and numbered titles ``"1. text"``, compared
+        without case, spaces or zero-width characters; SPSS variable labels
+        when the variable names are not item codes.
     scale : LikertScale or int, optional
         Default: the instrument's scale.
     id_column : str, optional
@@ -144,12 +190,31 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         Repeated respondent ids: kept and flagged; later copies excluded and
         recorded; or an error.
     sheet : str or int, optional
-        Excel sheet (default: the first).
+        Excel sheet by name or position (0 = first; default: the first).  A
+        sheet that is not in the workbook is an error listing the sheets; the
+        report names the sheet read (``validation.sheet``).
     encoding : str, optional
-        Force a text encoding (default: detect UTF-8 / TIS-620).
+        Force a text encoding (default: detect UTF-8 / UTF-16 / TIS-620; for
+        SPSS, the encoding the file declares).
     straightline_min_items : int
         Flag respondents who gave one identical answer to at least this many
-        items and to every item they answered.
+        items and to every item they answered (straight-liners).
+    duration : str, (str, str) or False, optional
+        What times each response, for the speeding check: a column of
+        durations (seconds, ``mm:ss`` or ``hh:mm:ss``; minutes when its
+        header says ``(นาที)`` / ``(minutes)``), or a ``(start, end)`` pair
+        of timestamp columns.  Default: found by name (``Duration (in
+        seconds)``, ``เวลาที่ใช้``, ``StartDate``/``EndDate``, ``start``/``end``
+        ...); ``False`` turns the check off.  A Google Forms export has only
+        the time each form was sent, so speeding is then reported as not
+        checked.
+    min_seconds : float, optional
+        Speeders are respondents who took less than this many seconds.
+        Default: 2 seconds per item found in the file (Huang et al., 2012).
+    drop_straightliners, drop_speeders : bool
+        Exclude the flagged rows (default: keep them).  Flagged rows are
+        counted and each one is listed in ``validation.problems`` either way;
+        ``validation.screening`` gives the counts.
 
     Returns
     -------
@@ -199,13 +264,16 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
                                       "item": item, "value": value, "problem": problem,
                                       "severity": severity, "action": action}))
 
-    matched, how = _match_columns(list(frame.columns), instrument, mapping, src)
+    matched, how = _match_columns(list(frame.columns), instrument, mapping, src, table.column_labels)
     if not matched:
+        where = (f" (sheet {table.sheet!r}; the workbook's sheets are {list(table.sheets)}: pass sheet= "
+                 f"to read another)" if len(table.sheets) > 1 else "")
         raise SurveyInputError(
-            f"{src}: no column matches an item of {instrument.name}. Expected item codes such as "
+            f"{src}: no column matches an item of {instrument.name}{where}. Expected item codes such as "
             f"{instrument.item_codes[:3]} or the item texts as headers; the file's columns are "
             f"{list(frame.columns)[:12]}{' ...' if len(frame.columns) > 12 else ''}. Pass "
             f"mapping={{column: item}} or another instrument.")
+    timing = find_timing([c for c in frame.columns if c not in matched], duration, src)
     item_cols = [c for c in frame.columns if c in matched]
 
     # Respondent ids.
@@ -231,9 +299,15 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         if recode:
             add(np.nan, col, item, "", "value_labels", "info",
                 f"codes recoded by their value labels: {recode}")
-        blank = raw.isna().to_numpy(copy=True)
-        if _is_text(raw):
-            blank |= raw.map(_is_blank).to_numpy(dtype=bool)
+        blank = _blank_mask(raw)
+        # "NA" (R's write.csv), "#N/A" (Excel), "-": missing answers, not invalid ones; said once a column
+        coded = blank & raw.notna().to_numpy()
+        if coded.any():
+            texts = raw[coded].astype(str)
+            codes = [c for c in pd.unique(texts) if c.strip()]
+            if codes:
+                add(np.nan, col, item, ", ".join(codes), "missing_code", "info",
+                    f"{int(texts.isin(codes).sum())} cells read as missing answers")
         if missing_codes:
             num = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
             user = ~blank & np.any([(num >= lo) & (num <= hi) for lo, hi in missing_codes], axis=0)
@@ -302,13 +376,11 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
             add_rows(idx, id_column, "", ids[idx], "duplicate_id", "warning",
                      "kept; check for a double submission")
 
-    # Straight-lining among kept rows: one identical answer to every answered item.
-    with np.errstate(invalid="ignore"):
-        lo, hi = np.nanmin(np.where(answered[:, None] > 0, values, 0), axis=1), \
-            np.nanmax(np.where(answered[:, None] > 0, values, 0), axis=1)
-    flat = np.flatnonzero(keep & (answered >= straightline_min_items) & (lo == hi))
-    add_rows(flat, "", "", [_fmt(v) for v in lo[flat]], "straight_lining", "warning",
-             [f"kept; same answer to all {answered[i]} answered items" for i in flat])
+    # Straight-liners and speeders among the rows kept so far: flagged, excluded only if asked.
+    keep, screening = screen_responses(
+        values, keep, frame, timing, add_rows, n_items=len(item_cols), min_items=straightline_min_items,
+        min_seconds=min_seconds, drop_straightliners=drop_straightliners, drop_speeders=drop_speeders,
+        source=src)
 
     # Missing answers per respondent (kept rows with some but not all answers).
     partial = np.flatnonzero(keep & (answered < len(item_cols)))
@@ -343,13 +415,14 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
     order = [i for i in instrument.item_codes if i in items.columns]
     others = frame[[c for c in frame.columns if c not in matched]].reset_index(drop=True)
     others = pd.DataFrame({c: (others[c].astype(object).where(others[c].notna(), None) if c == id_column
+                               else _labelled(others[c], table, c, add) if table.value_labels.get(c)
                                else _maybe_numeric(others[c])) for c in others.columns})
     data = pd.concat([others[[id_column]] if id_column else others.iloc[:, :0],
                       items[order],
                       others.drop(columns=[id_column]) if id_column else others], axis=1)
     data = data[keep].reset_index(drop=True)
     report = _build_report(table, frame, problems, matched, how, instrument, int(keep.sum()),
-                           items[order][keep])
+                           items[order][keep], screening)
     return Survey(data=data, instrument=instrument, scale=scale, validation=report,
                   id_column=id_column)
 
@@ -360,7 +433,8 @@ def _count_errors(p) -> int:
     return int((p["severity"] == "error").sum())
 
 
-def _build_report(table, frame, problems, matched, how, instrument, rows_kept, items) -> ValidationReport:
+def _build_report(table, frame, problems, matched, how, instrument, rows_kept, items,
+                  screening=None) -> ValidationReport:
     parts = [p if isinstance(p, pd.DataFrame) else pd.DataFrame([p]) for p in problems]
     prob = (pd.concat(parts, ignore_index=True)[_PROBLEM_COLUMNS] if parts
             else pd.DataFrame(columns=_PROBLEM_COLUMNS))
@@ -377,7 +451,9 @@ def _build_report(table, frame, problems, matched, how, instrument, rows_kept, i
                             encoding=table.encoding, rows_read=len(frame), rows_kept=rows_kept,
                             n_items=len(instrument), n_items_found=len(set(matched.values())),
                             problems=prob, column_map=cmap, missing_by_item=missing_by_item,
-                            row_label=table.row_label)
+                            row_label=table.row_label, sheet=table.sheet, sheets=table.sheets,
+                            encoding_detected=table.encoding_detected,
+                            screening=screening if screening is not None else empty_screening())
 
 
 def _error_message(src: str, problems: pd.DataFrame, row_label: str, scale: LikertScale,
@@ -419,14 +495,50 @@ def _label_recode(labels: dict, scale: LikertScale, missing_codes=()) -> dict:
     return {(int(k) if float(k).is_integer() else k): v for k, v in recode.items()}
 
 
-def _is_blank(raw) -> bool:
-    if raw is None:
-        return True
-    if isinstance(raw, float) and np.isnan(raw):
-        return True
-    if raw is pd.NA or raw is pd.NaT:
-        return True
-    return isinstance(raw, str) and normalize_text(raw) == ""
+def _labelled(col: pd.Series, table, name: str, add) -> pd.Series:
+    """An SPSS column of codes shown by its value labels (1 -> "ครู"), as a categorical in code order.
+
+    User-missing codes become missing; a column with codes that have no
+    label keeps its codes, and the report says why.
+    """
+    labels = table.value_labels[name]
+    missing = table.user_missing.get(name, [])
+    num = pd.to_numeric(col, errors="coerce")
+    present = ~pd.Series(_blank_mask(col), index=col.index)
+    user = present & np.any([(num >= lo) & (num <= hi) for lo, hi in missing] or [np.zeros(len(col), bool)],
+                            axis=0)
+    codes = num[present & ~user]
+    unlabelled = sorted({_fmt(v) for v in codes if v not in labels})
+    if codes.isna().any() or unlabelled:
+        add(np.nan, name, "", "", "value_labels", "info",
+            f"kept as codes: {unlabelled or 'text'} have no value label")
+        return _maybe_numeric(col)
+    order = [labels[k] for k in sorted(labels) if not any(lo <= k <= hi for lo, hi in missing)]
+    shown = pd.Series(pd.Categorical(num.where(present & ~user).map(labels), categories=list(dict.fromkeys(order))),
+                      index=col.index)
+    add(np.nan, name, "", "", "value_labels", "info",
+        f"codes shown by their value labels: {dict((_fmt(k), v) for k, v in labels.items())}")
+    return shown
+
+
+# A cell that is blank or says "no answer" (MISSING_TOKENS), around any spaces and invisible marks;
+# one vectorized match instead of normalize_text on each of a million cells.
+_BLANK_CELL = (r"[\s\u200b\u200c\u200d\u2060\u00ad\ufeff\u200e\u200f]*(?:"
+               + "|".join(re.escape(t) for t in sorted(MISSING_TOKENS, key=len, reverse=True) if t)
+               + r")?[\s\u200b\u200c\u200d\u2060\u00ad\ufeff\u200e\u200f]*")
+
+
+def _blank_mask(col: pd.Series) -> np.ndarray:
+    """True where a cell is missing: NaN/None/NA, empty text, or a missing token such as "NA"."""
+    blank = col.isna().to_numpy(copy=True)
+    if _is_text(col):
+        text = col[~blank]
+        is_str = text.map(type).eq(str).to_numpy()
+        if is_str.any():
+            hit = text[is_str].astype(str).str.fullmatch(_BLANK_CELL, case=False).to_numpy(dtype=bool)
+            pos = np.flatnonzero(~blank)[is_str]
+            blank[pos[hit]] = True
+    return blank
 
 
 def _fmt(value) -> str:
@@ -444,7 +556,7 @@ def _maybe_numeric(col: pd.Series) -> pd.Series:
     if not _is_text(col):
         return col
     col = col.astype(object)
-    blank = col.map(_is_blank)
+    blank = pd.Series(_blank_mask(col), index=col.index)
     converted = pd.to_numeric(col.where(~blank), errors="coerce")
     if converted[~blank].notna().all() and (~blank).any():
         return converted

@@ -44,15 +44,42 @@ _THAI_SYNONYMS_5 = {
 }
 
 
+# Characters that exports insert invisibly: zero-width space/joiners, word joiner,
+# soft hyphen, BOM, left-to-right/right-to-left marks.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\u00ad\ufeff\u200e\u200f"), None)
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# SARA AM typed (or copied from a PDF) as NIKHAHIT + SARA AA, possibly around a tone
+# mark: NFC keeps these apart from U+0E33, so "นำ" would not equal "นำ".
+_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32|([\u0e48-\u0e4b])\u0e4d\u0e32")
+
+
 def normalize_text(text: str) -> str:
     """Case-fold, NFC-normalize and collapse whitespace; drop zero-width marks.
 
     Google Forms and Excel exports carry non-breaking spaces, zero-width
-    spaces and trailing blanks that make equal Thai strings compare unequal.
+    spaces and trailing blanks that make equal Thai strings compare unequal;
+    Thai digits (๕) are read as 5, and SARA AM written as two characters
+    (NIKHAHIT + SARA AA) as the one character U+0E33.
+
+    Examples
+    --------
+    >>> from edu40.io.scales import normalize_text
+    >>> normalize_text("  ๕\u00a0มาก\u200bที่สุด ")
+    '5 มากที่สุด'
     """
-    text = unicodedata.normalize("NFC", str(text))
-    text = text.replace("\u200b", "").replace("\ufeff", "").replace("\xa0", " ")
+    text = unicodedata.normalize("NFC", str(text)).translate(_INVISIBLE).translate(_THAI_DIGITS)
+    text = _SARA_AM.sub(lambda m: (m.group(1) or m.group(2) or "") + "\u0e33", text)
     return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+#: Cell texts that mean "no answer" (normalized): blank, R's NA, Excel's #N/A, pandas' nan, "-", ".".
+MISSING_TOKENS = frozenset({"", "na", "n/a", "#n/a", "nan", "-", "."})
+
+
+def compact_text(text: str) -> str:
+    """:func:`normalize_text` without any spaces: Thai writes no spaces between words, so
+    exports and retyped questionnaires place them freely (``"การประเมิน เน้น"`` = ``"การประเมินเน้น"``)."""
+    return normalize_text(text).replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -198,8 +225,11 @@ class LikertScale:
         """Read one answer as a scale value; ``None`` if it cannot be read.
 
         Accepts numbers (``5``, ``"5"``, ``"5.0"``), anchor words in Thai or
-        English (``"มากที่สุด"``, ``"Strongly agree"``) and the Google Forms
-        form ``"5 - มากที่สุด"`` / ``"5 (มากที่สุด)"``.  Out-of-range numbers are
+        English (``"มากที่สุด"``, ``"Strongly agree"``), Thai digits (``"๕"``)
+        and the forms Google Forms and Excel templates use: ``"5 - มากที่สุด"``,
+        ``"5 (มากที่สุด)"``, ``"(5) มากที่สุด"``, ``"5 มากที่สุด"``, ``"มากที่สุด (5)"``.
+        A number with a separator and an unknown label (``"5 - ดีเยี่ยม"``) reads as
+        the number; a number and a word that disagree (``"5 - น้อยที่สุด"``) do not.  Out-of-range numbers are
         returned as read; the loader, not the scale, decides what to do.
         Missing values (``None``, NaN, empty text) return NaN.
         """
@@ -212,18 +242,20 @@ class LikertScale:
                 return np.nan
             return int(value) if float(value).is_integer() else float(value)
         text = normalize_text(value)
-        if text in ("", "nan", "na", "n/a", "-"):
+        if text in MISSING_TOKENS:
             return np.nan
         if text in self._lookup:
             return self._lookup[text]
-        m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)\s*(?:[-–—:.)(=]\s*(.*?)\)?)?", text)
-        if m:
-            number = float(m.group(1))
-            word = (m.group(2) or "").strip(" )")
-            if word and word in self._lookup and self._lookup[word] != number:
-                return None  # "5 - น้อยที่สุด": number and word disagree
-            return int(number) if number.is_integer() else number
-        return None
+        number, word, marked = _split_answer(text)
+        if number is None:
+            return None
+        if word:
+            known = self._lookup.get(word)
+            if known is None and not marked:
+                return None   # "5 abc", "abc (5)": not a scale answer
+            if known is not None and known != number:
+                return None   # "5 - น้อยที่สุด": number and word disagree
+        return int(number) if number.is_integer() else number
 
     def is_valid(self, value) -> bool:
         """True if ``value`` is one of the scale's points."""
@@ -241,6 +273,29 @@ class LikertScale:
 
     def __str__(self) -> str:
         return f"{self.points}-point Likert scale ({self.minimum}={self.labels_en[0]} .. {self.maximum}={self.labels_en[-1]})"
+
+
+_NUMBER = r"([+-]?\d+(?:\.\d+)?)"
+_NUMBER_FIRST = re.compile(r"[(\[]?\s*" + _NUMBER + r"\s*(?:([)\]]|[-–—:.=])\s*|\s+|$)(.*)")
+_WORD_FIRST = re.compile(r"(.+?)\s*(?:[-–—:=]|[(\[])\s*" + _NUMBER + r"\s*[)\]]?")
+
+
+def _split_answer(text: str):
+    """``(number, label, marked)`` of an answer text, or ``(None, ...)`` without a number.
+
+    ``marked``: the number was set off by a bracket or a separator (``5 - x``,
+    ``(5) x``), as scale answers are; a bare ``5 x`` or a label first
+    (``x (5)``) counts only when the label is a known anchor.
+    """
+    m = _NUMBER_FIRST.fullmatch(text)
+    if m:
+        rest = m.group(3)
+        word = rest.strip(" ()[]")
+        return float(m.group(1)), word, bool(m.group(2)) or rest.startswith(("(", "[")) or not word
+    m = _WORD_FIRST.fullmatch(text)
+    if m:
+        return float(m.group(2)), m.group(1).strip(" ()[]"), False
+    return None, "", False
 
 
 #: The 5-point scale of Thai education research (5 = มากที่สุด ... 1 = น้อยที่สุด).

@@ -31,14 +31,26 @@ PROBLEM_TEXT = {
     "unparseable": ("answer that cannot be read as a scale point", "คำตอบที่อ่านเป็นค่ามาตรวัดไม่ได้"),
     "missing": ("missing answers", "ไม่ได้ตอบ"),
     "user_missing": ("SPSS user-missing code", "รหัสค่าสูญหายของ SPSS"),
+    "missing_code": ("missing-answer code (NA, #N/A, n/a, -)", "รหัสแทนการไม่ตอบ (NA, #N/A, n/a, -)"),
     "duplicate_id": ("duplicate respondent id", "รหัสผู้ตอบซ้ำ"),
-    "straight_lining": ("same answer to every item", "ตอบค่าเดียวกันทุกข้อ"),
+    "straight_lining": ("same answer to every item (straight-liner)", "ตอบค่าเดียวกันทุกข้อ"),
+    "speeding": ("completed too fast (speeder)", "ใช้เวลาตอบเร็วเกินไป"),
+    "time_unknown": ("completion time unknown", "ไม่ทราบเวลาที่ใช้ตอบ"),
     "empty_row": ("row with no item answered", "แถวที่ไม่มีคำตอบ"),
     "absent_item": ("instrument item not in the file", "ข้อคำถามที่ไม่พบในไฟล์"),
     "unknown_column": ("column that is not an item", "คอลัมน์ที่ไม่ใช่ข้อคำถาม"),
     "reverse_recoded": ("reverse-keyed item recoded", "กลับค่าข้อคำถามเชิงลบ"),
-    "value_labels": ("recoded by SPSS value labels", "แปลงค่าตาม value labels ของ SPSS"),
+    "value_labels": ("SPSS value labels", "value labels ของ SPSS"),
 }
+
+
+# The careless-responding checks of a load (see edu40.io.screening), one row per check.
+_SCREENING_COLUMNS = ["check", "checked", "rule", "rule_th", "flagged", "excluded"]
+
+
+def empty_screening() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
+        _SCREENING_COLUMNS, ["object", "bool", "object", "object", "int64", "int64"])})
 
 
 class SurveyInputError(ValueError):
@@ -57,7 +69,13 @@ _REPORT_HEADERS = {
     "item": ("ข้อ", "Item"), "value": ("ค่า", "Value"), "action": ("การดำเนินการ", "Action"),
     "n_missing": ("ไม่ตอบ", "Missing"), "pct_missing": ("ร้อยละที่ไม่ตอบ", "Percent missing"),
     "matched_by": ("วิธีจับคู่", "Matched by"),
+    "check": ("การตรวจ", "Check"), "rule": ("เกณฑ์", "Rule"), "flagged": ("พบ", "Flagged"),
+    "excluded": ("ตัดออก", "Excluded"),
 }
+
+# Names of the screening checks (en, th).
+CHECK_TEXT = {"straight_lining": ("Straight-lining", "การตอบค่าเดียวกันทุกข้อ"),
+              "speeding": ("Speeding", "การตอบเร็วเกินไป")}
 
 
 def _headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -74,7 +92,13 @@ class ValidationReport(Reportable):
     source : str
         File name (or ``"<DataFrame>"``).
     file_format : str
-        ``csv``, ``excel``, ``spss`` or ``dataframe``; ``encoding`` for text files.
+        ``csv``, ``excel``, ``spss`` or ``dataframe``.
+    encoding : str or None
+        Text encoding of a CSV (``utf-8``, ``utf-8 with BOM``, ``utf-16``,
+        ``tis-620/cp874``) or the one an SPSS file declares;
+        ``encoding_detected`` is False when the caller gave it.
+    sheet : str or None
+        The Excel sheet read; ``sheets`` lists every sheet of the workbook.
     rows_read, rows_kept : int
         Data rows in the file, and rows in ``Survey.data``.
     problems : DataFrame
@@ -87,6 +111,12 @@ class ValidationReport(Reportable):
         ``text``, ``fuzzy text``) or why it was not.
     missing_by_item : DataFrame
         Missing answers per item among the kept rows.
+    screening : DataFrame
+        The careless-responding checks: ``check`` (``straight_lining``,
+        ``speeding``), ``checked`` (False when the file cannot show it, e.g.
+        speeding in a Google Forms export), ``rule`` / ``rule_th``,
+        ``flagged`` and ``excluded`` (respondents).  Each flagged row is in
+        ``problems``.
     """
 
     source: str
@@ -100,6 +130,14 @@ class ValidationReport(Reportable):
     column_map: pd.DataFrame = field(repr=False)
     missing_by_item: pd.DataFrame = field(repr=False)
     row_label: str = "row"
+    sheet: str | None = None
+    sheets: tuple = ()
+    encoding_detected: bool = False
+    screening: pd.DataFrame = field(default=None, repr=False)
+
+    def __post_init__(self):
+        if self.screening is None:
+            object.__setattr__(self, "screening", empty_screening())
 
     @property
     def rows_excluded(self) -> int:
@@ -113,6 +151,12 @@ class ValidationReport(Reportable):
     def ok(self) -> bool:
         """True when no answer was invalid (warnings may remain)."""
         return self.n_errors == 0
+
+    def exclusions(self) -> dict:
+        """Rows excluded per reason (a row excluded for two reasons counts under both)."""
+        p = self.problems
+        hit = p[p["action"].astype(str).str.startswith("excluded")]
+        return hit.groupby("problem", sort=False).size().to_dict()
 
     def counts(self, lang: str | None = None) -> pd.DataFrame:
         """Number of report entries and of affected cells per kind of problem."""
@@ -128,19 +172,72 @@ class ValidationReport(Reportable):
         """The problems table (a copy)."""
         return self.problems.copy()
 
+    def describe_source(self, lang: str | None = None) -> str:
+        """``name (format, encoding[, detected]; sheet ...)`` as the report prints it."""
+        th = check_language(lang) == "th"
+        parts = [self.file_format]
+        if self.encoding:
+            how = ("" if not self.encoding_detected else
+                   (" ตามที่ระบุในไฟล์" if th else " as the file declares") if self.file_format == "spss" else
+                   (" ตรวจพบอัตโนมัติ" if th else " detected"))
+            parts.append(f"{'รหัสอักขระ' if th else 'encoding'} {self.encoding}{how}")
+        if self.sheet is not None:
+            others = [s for s in self.sheets if s != self.sheet]
+            parts.append((f"ชีต '{self.sheet}'" if th else f"sheet '{self.sheet}'")
+                         + ((f" จาก {len(self.sheets)} ชีต" if th else f" of {len(self.sheets)}") if others else ""))
+        return f"{self.source} ({'; '.join(parts)})"
+
+    def screening_table(self, lang: str | None = None) -> pd.DataFrame:
+        """The careless-responding checks with Thai or English wording."""
+        th = check_language(lang) == "th"
+        sc = self.screening
+        out = pd.DataFrame({
+            "check": [CHECK_TEXT.get(c, (c, c))[th] for c in sc["check"]],
+            "rule": sc["rule_th" if th else "rule"].to_numpy(),
+            "flagged": [f if ok else "" for f, ok in zip(sc["flagged"], sc["checked"])],
+            "excluded": [e if ok else "" for e, ok in zip(sc["excluded"], sc["checked"])],
+        })
+        return out
+
+    def _screening_lines(self, lang: str, max_rows: int = 30) -> list[str]:
+        """One line per check: rule, how many, which rows, kept or excluded."""
+        th = lang == "th"
+        lines = []
+        word = {"en": {"row": "rows", "case": "cases", "index": "index"},
+                "th": {"row": "แถวที่", "case": "รายที่", "index": "ดัชนี"}}[lang][self.row_label]
+        for r in self.screening.itertuples():
+            name = CHECK_TEXT.get(r.check, (r.check, r.check))[th]
+            rule = r.rule_th if th else r.rule
+            if not r.checked:
+                lines.append(f"  {name}: {rule}")
+                continue
+            hit = self.problems[self.problems["problem"] == r.check]
+            where = ", ".join(str(int(x)) for x in hit["row"].head(max_rows) if pd.notna(x))
+            more = (f" ... (+{len(hit) - max_rows})" if len(hit) > max_rows else "")
+            if r.flagged == 0:
+                fate = "ไม่พบ" if th else "none"
+            elif r.excluded:
+                fate = (f"พบ {r.flagged} ราย ตัดออก {r.excluded} ราย" if th
+                        else f"{r.flagged} flagged, {r.excluded} excluded")
+            else:
+                fate = f"พบ {r.flagged} ราย เก็บไว้" if th else f"{r.flagged} flagged, kept"
+            lines.append(f"  {name} ({rule}): {fate}" + (f" — {word} {where}{more}" if where else ""))
+        return lines
+
     def summary(self, lang: str | None = None, max_rows: int = 10) -> str:
         """A readable account: rows read and kept, items found, problems."""
         lang = check_language(lang)
         th = lang == "th"
         lines = [
-            (f"ไฟล์ {self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")")
-            if th else
-            (f"File {self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")"),
+            ("ไฟล์ " if th else "File ") + self.describe_source(lang),
             (f"อ่าน {self.rows_read} แถว, เก็บไว้ {self.rows_kept} แถว, ตัดออก {self.rows_excluded} แถว"
              if th else f"Rows read {self.rows_read}, kept {self.rows_kept}, excluded {self.rows_excluded}"),
             (f"พบข้อคำถาม {self.n_items_found} จาก {self.n_items} ข้อ" if th
              else f"Items found {self.n_items_found} of {self.n_items}"),
         ]
+        if len(self.screening):
+            lines.append("การตรวจการตอบแบบไม่ตั้งใจ:" if th else "Careless responding:")
+            lines += self._screening_lines(lang)
         if self.problems.empty:
             lines.append("ไม่พบปัญหา" if th else "No problems found.")
             return "\n".join(lines)
@@ -162,16 +259,18 @@ class ValidationReport(Reportable):
     def report_blocks(self, lang: str | None = None, max_rows: int = 20) -> list:
         """Verdict and counts first, then the first problem entries and missing answers per item."""
         lang = check_language(lang)
-        src = f"{self.source} ({self.file_format}" + (f", {self.encoding}" if self.encoding else "") + ")"
+        src = self.describe_source(lang)
         blocks = [heading(pick(f"การตรวจสอบข้อมูล: {self.source}", f"Data validation: {self.source}", lang))]
         if not self.ok:
             blocks.append(warning(pick(
                 f"พบคำตอบที่ไม่ถูกต้อง {self.n_errors} รายการ (ตั้งเป็นค่าสูญหายและบันทึกไว้ทุกรายการ)",
                 f"{self.n_errors} invalid answer(s) (set missing, each one recorded below)", lang)))
         if self.rows_excluded:
-            blocks.append(warning(pick(f"ตัดออก {self.rows_excluded} แถว (เหตุผลอยู่ในตารางรายการปัญหา)",
-                                       f"{self.rows_excluded} row(s) excluded (the reasons are listed below)",
-                                       lang)))
+            why = self.exclusions()
+            reasons = ", ".join(f"{PROBLEM_TEXT.get(k, (k, k))[lang == 'th']} {n}" for k, n in why.items())
+            blocks.append(warning(pick(f"ตัดออก {self.rows_excluded} แถว ({reasons}; ทุกแถวอยู่ในตารางรายการปัญหา)",
+                                       f"{self.rows_excluded} row(s) excluded ({reasons}; each one is listed "
+                                       f"in the problems)", lang)))
         verdict = (pick("คำตอบถูกต้องทุกข้อ", "All answers valid", lang) if self.ok
                    else pick("มีคำตอบที่ไม่ถูกต้อง", "Invalid answers found", lang))
         blocks.append(text(pick(
@@ -179,6 +278,14 @@ class ValidationReport(Reportable):
             f"ตัดออก {self.rows_excluded} แถว; พบข้อคำถาม {self.n_items_found} จาก {self.n_items} ข้อ",
             f"{verdict} — file {src}: rows read {self.rows_read}, kept {self.rows_kept}, "
             f"excluded {self.rows_excluded}; items found {self.n_items_found} of {self.n_items}", lang)))
+        if len(self.screening):
+            blocks.append(table(_headers(self.screening_table(lang), lang),
+                                pick("การตรวจการตอบแบบไม่ตั้งใจ", "Careless responding", lang),
+                                note=pick("แถวที่พบทุกแถวอยู่ในตารางรายการปัญหา (survey.validation.problems); "
+                                          "ตัดออกเมื่อระบุ drop_straightliners=True หรือ drop_speeders=True เท่านั้น",
+                                          "Every flagged row is listed in survey.validation.problems; rows are "
+                                          "excluded only with drop_straightliners=True or drop_speeders=True",
+                                          lang)))
         if self.problems.empty:
             blocks.append(text(pick("ไม่พบปัญหา", "No problems found.", lang)))
             return blocks
@@ -205,15 +312,26 @@ class ValidationReport(Reportable):
         return html_fragment(self.report_blocks())
 
 
-_WORDS = {"en": {"row": "row", "case": "case", "index": "index", "column": "column",
+_WORDS = {"en": {"row": "row", "case": "case", "index": "index", "column": "column", "item": "item",
                  "respondent": "respondent", "value": "value"},
-          "th": {"row": "แถว", "case": "รายที่", "index": "ดัชนี", "column": "คอลัมน์",
+          "th": {"row": "แถว", "case": "รายที่", "index": "ดัชนี", "column": "คอลัมน์", "item": "ข้อ",
                  "respondent": "ผู้ตอบ", "value": "ค่า"}}
 
 
 # Thai wording of the actions recorded in English in the problems table.
 _ACTION_TH = [
     (r"^kept; same answer to all (\d+) answered items$", r"เก็บไว้; ตอบค่าเดียวกันทั้ง \1 ข้อที่ตอบ"),
+    (r"^excluded \(same answer to all (\d+) answered items; (drop_straightliners=True)\)$",
+     r"ตัดออก (ตอบค่าเดียวกันทั้ง \1 ข้อที่ตอบ; \2)"),
+    (r"^kept; completed in ([\d.]+) s, under the ([\d.]+) s threshold$",
+     r"เก็บไว้; ใช้เวลาตอบ \1 วินาที น้อยกว่าเกณฑ์ \2 วินาที"),
+    (r"^excluded \(completed in ([\d.]+) s, under the ([\d.]+) s threshold; (drop_speeders=True)\)$",
+     r"ตัดออก (ใช้เวลาตอบ \1 วินาที น้อยกว่าเกณฑ์ \2 วินาที; \3)"),
+    (r"^kept; completion time unknown, not checked for speeding$",
+     "เก็บไว้; ไม่ทราบเวลาที่ใช้ตอบ จึงไม่ได้ตรวจการตอบเร็วเกินไป"),
+    (r"^codes shown by their value labels: (.*)$", r"แสดงรหัสด้วย value labels: \1"),
+    (r"^codes recoded by their value labels: (.*)$", r"แปลงรหัสตาม value labels: \1"),
+    (r"^kept as codes: (.*) have no value label$", r"เก็บเป็นรหัส: \1 ไม่มี value label"),
     (r"^kept; (\d+) item\(s\) unanswered$", r"เก็บไว้; ไม่ได้ตอบ \1 ข้อ"),
     (r"^excluded \(no item answered\)$", "ตัดออก (ไม่ได้ตอบข้อใดเลย)"),
     (r"^kept; check for a double submission$", "เก็บไว้; โปรดตรวจสอบการส่งซ้ำ"),
@@ -223,6 +341,7 @@ _ACTION_TH = [
     (r"^not in the file; analyses needing it will say so$", "ไม่พบในไฟล์; การวิเคราะห์ที่ต้องใช้จะแจ้งให้ทราบ"),
     (r"^kept as-is \((.*)\)$", r"เก็บไว้ตามเดิม (\1)"),
     (r"^treated as missing \(SPSS user-missing code\)$", "ถือเป็นค่าสูญหาย (รหัสค่าสูญหายของ SPSS)"),
+    (r"^(\d+) cells read as missing answers$", r"อ่านเป็นการไม่ตอบ \1 เซลล์"),
     (r"^(\d+) answers recoded as (.*)$", r"กลับค่าคำตอบ \1 รายการเป็น \2"),
     (r"\(scale is (\d+)-(\d+)\)", r"(มาตรวัด \1-\2)"),
 ]
@@ -242,6 +361,8 @@ def _describe_problem(r, row_label: str = "row", lang: str = "en") -> str:
     where = [] if pd.isna(r.row) else [f"{w[row_label]} {int(r.row)}"]
     if r.column:
         where.append(f"{w['column']} '{r.column}'")
+    if r.item and not r.column:
+        where.append(f"{w['item']} {r.item}")
     if r.respondent not in ("", None) and not pd.isna(r.respondent):
         where.append(f"{w['respondent']} {r.respondent}")
     value = "" if r.value in ("", None) else f": {w['value']} {r.value!r}"

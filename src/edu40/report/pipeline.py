@@ -25,7 +25,7 @@ from ..core.results import relabel
 from .._version import __version__
 from ..stats.anova import anova
 from ..stats.correlation import correlations
-from ..stats.descriptives import describe
+from ..stats.descriptives import describe, frequencies
 from ..io.instrument import EM40, Instrument
 from ..io.loader import Survey, load_survey
 from ..stats.reliability import item_analysis, reliability
@@ -166,7 +166,7 @@ def survey_report(survey, *, instrument: Instrument | None = None, lang: str | N
         A loaded survey, or a file for :func:`edu40.load_survey`.
     instrument : Instrument, optional
         For a path: the codebook (default :data:`edu40.EM40`).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Language of the report (default: the session's).
     group : str, optional
         A column of the survey (e.g. ``"role"``): descriptives by group and,
@@ -306,6 +306,7 @@ def _assemble(survey, parts, lang, group, criteria, plots: bool = True) -> list[
 
     # -- 1 validation ----------------------------------------------------------------
     blocks += v.report_blocks(lang)
+    blocks += _profile_blocks(survey, lang)
 
     # -- 2 descriptives ---------------------------------------------------------------
     blocks.append(heading(pick("สถิติเชิงพรรณนา", "Descriptive statistics", lang)))
@@ -366,6 +367,30 @@ def _assemble(survey, parts, lang, group, criteria, plots: bool = True) -> list[
         blocks.append(warning(pick(f"ประมาณค่าแบบจำลองไม่ได้: {sem_error}", f"The model could not be fitted: {sem_error}",
                                    lang)))
     return blocks
+
+
+def _profile_blocks(survey, lang, max_categories: int = 12) -> list[Block]:
+    """Respondents by each categorical column (role, gender ...): frequency and percent, as chapter 4 opens.
+
+    Columns with more than ``max_categories`` answers (ids, years, times) and
+    form metadata (timestamp, e-mail) are left out.
+    """
+    from ..io.survey import _FORM_META
+    from ..io.scales import normalize_text
+
+    cols = [c for c in survey.other_columns if c != survey.id_column and normalize_text(c) not in _FORM_META
+            and 1 <= survey.data[c].nunique() <= max_categories]
+    if not cols:
+        return []
+    f = frequencies(survey, cols, lang=lang)
+    f = f[~f["missing"] | (f["count"] > 0)]          # a missing row only where someone left it blank
+    shown = f[["variable", "label", "count", "percent"]].reset_index(drop=True)
+    shown["percent"] = [f"{p:.2f}" for p in shown["percent"]]      # percents to two decimals, as printed
+    shown = relabel(shown, lang).rename(columns={pick("ข้อความ", "Label", lang): pick("กลุ่ม", "Category", lang)})
+    return [heading(pick("สถานภาพของผู้ตอบแบบสอบถาม", "Respondents", lang)),
+            table(shown, pick(f"จำนวนและร้อยละของผู้ตอบแบบสอบถาม (n = {len(survey)})",
+                                             f"Respondents by {', '.join(cols)} (n = {len(survey)})", lang),
+                  note=pick("ร้อยละของผู้ตอบทั้งหมด", "Percent of all respondents", lang))]
 
 
 def _plots():

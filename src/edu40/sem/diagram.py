@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 
 from ..core.i18n import check_language, pick
-from ..core.plotting import font_context, stars
+from ..core.plotting import font_context, show_figures_in_jupyter, stars
 
 __all__ = ["path_diagram"]
 
@@ -120,7 +120,7 @@ def path_diagram(result, *, lang: str | None = None, labels: dict | None = None,
     result : SEMResult
         From :func:`edu40.fit` (CFA or SEM; the first group of a multi-group fit
         unless ``group`` is given).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Language of the legend, R² and fit line (default: the session's).
     labels : dict, optional
         ``{factor code: label}`` listed in a legend under the diagram.
@@ -264,6 +264,7 @@ def path_diagram(result, *, lang: str | None = None, labels: dict | None = None,
 
     with font_context():
         if ax is None:
+            show_figures_in_jupyter()
             fig = Figure(figsize=(width, height))
             ax = fig.add_axes((0, 0, 1, 1))
         else:

@@ -10,6 +10,8 @@ from .indices import compute_fit_indices
 from .result import SEMResult
 from .spec import ModelSpecError, build_spec
 from .start import start_values
+from . import semopy_engine
+from .semopy_engine import ENGINES, description_of
 
 __all__ = ["fit", "estimator_options", "ESTIMATORS"]
 
@@ -35,14 +37,16 @@ from threadpoolctl import threadpool_limits
 def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, estimator: str | None = None,
         likelihood: str = "normal", missing: str = "listwise", std_lv: bool = False,
         group: str | None = None, group_equal=(), group_partial=(), meanstructure=None,
-        fixed_x: bool = True, start=None, ordered=None, min_count: int = 2) -> SEMResult:
+        fixed_x: bool = True, start=None, engine: str = "edu40", ordered=None,
+        min_count: int = 2) -> SEMResult:
     """Fit a structural equation model: maximum likelihood (also robust), or least squares for ordered items.
 
     Parameters
     ----------
-    model : str
+    model : str or semopy.Model
         lavaan syntax (``=~``, ``~``, ``~~``, ``~ 1``, ``:=``, ``==``); e.g.
-        ``edu40.EM40.model()``.
+        ``edu40.EM40.model()``.  A ``semopy.Model`` is read from its
+        description (lavaan syntax with lavaan's defaults).
     data : DataFrame or Survey, optional
         Raw data (columns named as in the model).
     cov, nobs : DataFrame and int, optional
@@ -77,6 +81,12 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         equal across groups (``"loadings"``, ``"intercepts"``, ``"residuals"``,
         ``"means"``, ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``,
         ``"residual.covariances"``); exceptions as ``"f =~ x3"``.
+    engine : {"edu40", "semopy"}
+        Who finds the estimates: edu40's Fisher scoring (default), or
+        semopy's ``Model`` (MLW objective).  Either way edu40 computes the
+        standard errors, fit indices and everything else at the estimates
+        (see ``edu40.sem.semopy_engine``); semopy takes single-group ML
+        models without a mean structure.
 
     Returns
     -------
@@ -110,6 +120,10 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     >>> wlsmv.estimator, int(wlsmv.fit_indices["df"]), bool(wlsmv.fit_indices["chisq.scaled"] > 0)
     ('WLSMV', 24, True)
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {list(ENGINES)}, not {engine!r}")
+    if type(model).__module__.startswith("semopy"):
+        model = description_of(model)
     from .ordinal import WLS_ESTIMATORS
     from .syntax import ModelSyntaxError, parse_model
     parsed = parse_model(model)
@@ -129,6 +143,9 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         if not ordered:
             raise ValueError(f"estimator {est_name!r} is for ordered (Likert) indicators: name them with "
                              f"ordered=[...] or ordered=True")
+        if engine != "edu40":
+            raise ValueError(f"engine={engine!r} estimates by maximum likelihood; ordered indicators "
+                             f"({est_name}) need engine='edu40'")
         if cov is not None or data is None:
             raise ValueError("ordered indicators need raw data (data=), not a covariance matrix")
         if missing != "listwise" or likelihood != "normal":
@@ -207,7 +224,11 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     ram = RAMModel(spec, prep.groups, weights=weights, meanstructure=ms, fiml=fiml)
     with threadpool_limits(1, user_api="blas"):
         theta0 = np.asarray(start, float) if start is not None else start_values(spec, prep.groups)
-        outcome = ram.fit(theta0)
+        if engine == "semopy":
+            # semopy's ML estimates; the robust corrections below apply to them alike
+            outcome = semopy_engine.estimate(spec, prep, ram, theta0, estimator="ML", missing=missing)
+        else:
+            outcome = ram.fit(theta0)
         # MLR judges by the observed information with complete data too (lavaan); computed once
         observed = fiml or est_name == "MLR"
         info = ram.observed_information(outcome.theta) if observed else ram.expected_information(outcome.theta)
@@ -225,7 +246,7 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
                      likelihood=likelihood, missing=missing, excluded=tuple(prep.excluded),
                      rows_read=prep.rows_read, group=group, _spec=spec, _model=ram,
                      _theta=outcome.theta, _vcov=vcov, _moments=moments_used, _prep=prep,
-                     _singular_information=singular, estimator=est_name)
+                     _singular_information=singular, estimator=est_name, engine=engine)
 
 
 def _merge_indices(indices, extra):

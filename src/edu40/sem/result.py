@@ -55,6 +55,7 @@ class SEMResult(Reportable):
     excluded: tuple = ()
     rows_read: int = 0
     group: str | None = None
+    engine: str = "edu40"
     _spec: object = field(default=None, repr=False)
     _model: object = field(default=None, repr=False)
     _theta: np.ndarray = field(default=None, repr=False)
@@ -307,9 +308,18 @@ class SEMResult(Reportable):
                          client=client, progress=progress, bollen_stine=bollen_stine,
                          standardized=standardized, r2=r2, fit_measures=fit_measures)
 
+    def to_semopy(self):
+        """This model as a ``semopy.Model`` with its parameters at these estimates (single group, no means).
+
+        See :func:`edu40.sem.semopy_engine.to_semopy`.
+        """
+        from .semopy_engine import to_semopy
+        return to_semopy(self)
+
     # -- validity --------------------------------------------------------------------
     def reliability(self, group=0) -> pd.DataFrame:
-        """CR, AVE, sqrt(AVE), the largest factor correlation and the Fornell-Larcker verdict."""
+        """CR (Fornell-Larcker), omega (semTools ``compRelSEM``), AVE, sqrt(AVE), the largest
+        factor correlation and the Fornell-Larcker verdict (:func:`edu40.sem.validity.reliability_table`)."""
         return reliability_table(self, group)
 
     def htmt(self, kind: str = "htmt", group=0) -> pd.DataFrame:

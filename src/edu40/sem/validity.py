@@ -2,6 +2,12 @@
 
 * Composite reliability (Fornell & Larcker, 1981) from standardized loadings:
   ``CR = (sum l)^2 / ((sum l)^2 + sum(1 - l^2))``.
+  This is not semTools' ``compRelSEM()``, which works in the raw metric; that
+  coefficient is the column ``omega``:
+  ``omega = (sum lambda)^2 psi / 1' S 1`` over the factor's indicators, with S
+  their sample covariance matrix (``compRelSEM(fit)``, obs.var = TRUE; McDonald,
+  1999; Bentler, 2009).  The two differ when item variances differ (by up to
+  .035 on the 25 bfi items).
 * Average variance extracted as semTools ``AVE()`` (obs.var = TRUE):
   ``AVE = sum(lambda^2) psi / sum(s_ii)`` — the indicators' variance explained
   by the factor over their sample variance; NA for a factor with a
@@ -49,14 +55,17 @@ def reliability_table(result, group=0) -> pd.DataFrame:
         cr = lf.sum() ** 2 / (lf.sum() ** 2 + (1 - lf ** 2).sum())
         has_cross = any(cross.get(v, 1) > 1 for v in inds)
         if has_cross or len(inds) < 2:
-            ave = np.nan
+            ave = omega = np.nan
         else:
             psi = S_all[pos[f], pos[f]]
-            ave = (rf["est"].to_numpy() ** 2).sum() * psi / sum(sample[ov_pos[v], ov_pos[v]] for v in inds)
-        rows.append({"factor": f, "n_items": len(inds), "cr": cr, "ave": ave,
+            lam = rf["est"].to_numpy()
+            ix = [ov_pos[v] for v in inds]
+            ave = (lam ** 2).sum() * psi / sample[ix, ix].sum()
+            omega = lam.sum() ** 2 * psi / sample[np.ix_(ix, ix)].sum()
+        rows.append({"factor": f, "n_items": len(inds), "cr": cr, "omega": omega, "ave": ave,
                      "sqrt_ave": np.sqrt(ave) if ave >= 0 else np.nan,
                      "mean_loading": lf.mean(), "min_loading": lf.min()})
-    table = pd.DataFrame(rows, columns=["factor", "n_items", "cr", "ave", "sqrt_ave", "mean_loading",
+    table = pd.DataFrame(rows, columns=["factor", "n_items", "cr", "omega", "ave", "sqrt_ave", "mean_loading",
                                         "min_loading"])
     if table.empty:
         return table

@@ -2,5 +2,6 @@
 
 ``descriptives``, ``reliability`` (alpha, omega, item analysis), ``testitems``
 (KR-20/21, difficulty, discrimination, IOC), ``ttests``, ``anova``,
-``correlation``, and ``plots`` (Likert bars, factor profile, correlation heatmap).
+``correlation``, exploratory factor analysis (``factors``: adequacy and the number of
+factors; ``efa``; ``efa_plots``), and ``plots`` (Likert bars, factor profile, correlation heatmap).
 """

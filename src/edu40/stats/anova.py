@@ -163,7 +163,8 @@ def anova(data, dv: str, between: str, *, confidence: float = 0.95, lang: str | 
         a categorical column); rows with a missing group or dv are left out.
     confidence : float
         Level of the post hoc intervals.
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
 
     Returns
     -------

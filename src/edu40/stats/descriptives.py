@@ -116,7 +116,7 @@ def describe(x, by: str | None = None, *, columns=None, scale=None, shape: bool 
         that item (a factor: at least one of its items).  ``"listwise"``: only
         respondents who answered every item of the survey (every described
         column of a DataFrame), as SPSS DESCRIPTIVES /MISSING=LISTWISE.
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Language of ``label``, ``level`` and ``overall``; default the session's.
 
     Returns
@@ -212,16 +212,22 @@ def frequencies(x, columns=None, *, scale=None, lang: str | None = None) -> pd.D
     scale : LikertScale or int, optional
         For numeric Likert columns: list every scale point, also unused ones,
         with its anchor label.  Default: the survey's scale for its items.
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
 
     Returns
     -------
     DataFrame
-        ``variable, value, label, count, percent, valid_percent,
-        cumulative_percent``; one row per value, then one ``missing`` row per
-        variable (``value`` missing; its ``valid_percent`` and
-        ``cumulative_percent`` are empty, as in SPSS).  ``percent`` is of all
-        rows, ``valid_percent`` of answered rows.
+        ``variable, value, label, missing, count, percent, valid_percent,
+        cumulative_percent``; one row per value, then one ``missing = True``
+        row per variable (its ``valid_percent`` and ``cumulative_percent``
+        are empty, as in SPSS).  ``value`` is numeric: the scale point or
+        number (``Int64`` when every value is whole, else ``float64``;
+        ``<NA>`` for text answers and the missing row); ``label`` is text:
+        the anchor label of a scale point, the answer of a text or
+        categorical column, the number as written for other numbers, or
+        "missing" / "ไม่ตอบ (สูญหาย)".  ``percent`` is of all rows,
+        ``valid_percent`` of answered rows.
 
     Notes
     -----
@@ -233,12 +239,16 @@ def frequencies(x, columns=None, *, scale=None, lang: str | None = None) -> pd.D
     >>> import edu40
     >>> survey = edu40.datasets.load_em40_survey()
     >>> f = edu40.frequencies(survey, ["role"], lang="en")
-    >>> f[["value", "count", "percent"]].round(2)
-                 value  count  percent
+    >>> f[["label", "count", "percent"]].round(2)
+                 label  count  percent
     0  deputy_director     84    10.88
     1         director    153    19.82
     2          teacher    535    69.30
-    3             <NA>      0     0.00
+    3          missing      0     0.00
+    >>> edu40.frequencies(survey, ["EFF1"], lang="en")[["value", "label", "count"]].head(2)
+       value   label  count
+    0      1  lowest     11
+    1      2     low     64
     """
     lang = check_language(lang)
     scale = _as_scale(scale)
@@ -290,10 +300,18 @@ def _frequency_table(s: pd.Series, name: str, scale, lang) -> pd.DataFrame:
     n_valid = total - n_missing
     count = np.array(counts, dtype="int64")
     valid_pct = count / n_valid * 100 if n_valid else np.full(len(count), np.nan)
+    # Numbers in one numeric column, words in another: no column mixes the two.
+    if scale is not None or (numeric and not isinstance(s.dtype, pd.CategoricalDtype)):
+        whole = all(float(u).is_integer() for u in values)
+        value = (pd.array([int(u) for u in values] + [None], dtype="Int64") if whole
+                 else np.append(np.asarray(values, dtype=float), np.nan))
+    else:
+        value = pd.array([None] * (len(values) + 1), dtype="Int64")
     out = pd.DataFrame({
         "variable": name,
-        "value": pd.Series(values + [pd.NA], dtype=object),
-        "label": labels + [pick("ไม่ตอบ (สูญหาย)", "missing", lang)],
+        "value": value,
+        "label": pd.Series(labels + [pick("ไม่ตอบ (สูญหาย)", "missing", lang)], dtype=str),
+        "missing": [False] * len(values) + [True],
         "count": np.append(count, n_missing).astype("int64"),
         "percent": np.append(count, n_missing) / total * 100,
         "valid_percent": np.append(valid_pct, np.nan),

@@ -64,8 +64,9 @@ def likert_bars(data, *, instrument=None, scale=None, factors=None, lang: str | 
         Default: the survey's (or the instrument's) scale; anchor labels in ``lang``.
     factors : list of str, optional
         Factors to draw (default: all).
-    lang : {"th", "en"}, optional
-        Item texts, factor labels and anchors in Thai or English.
+    lang : {None, "th", "en"}
+        Item texts, factor labels and anchors in Thai or English; ``None``
+        (default): the session language (:func:`edu40.set_language`).
     label_chars : int
         Item texts are cut to this many characters.
     show_mean : bool
@@ -224,7 +225,8 @@ def factor_profile(data, *, scale=None, lang: str | None = None, confidence: flo
         rows), or a DataFrame of scores, one column per factor.
     scale : LikertScale or int, optional
         Default: the survey's scale, else 5 points.
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
     confidence : float
         Level of the intervals.
     ax : Axes, optional
@@ -279,7 +281,8 @@ def correlation_heatmap(data, *, lang: str | None = None, annotate: bool = True,
         A :func:`edu40.correlations` result (stars from its p values, adjusted
         if it was), a Survey (Pearson correlations of its factor scores), or a
         square DataFrame of correlations (no stars).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
     annotate : bool
         Write r (and stars) in the cells.
     digits : int

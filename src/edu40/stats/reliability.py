@@ -176,7 +176,10 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
     correlation, r of the item with the sum of the other items) =
     (sum_j C_ij - C_ii) / sqrt(C_ii * sum C_{-i,-i}); ``r_total`` (uncorrected)
     = sum_j C_ij / sqrt(C_ii sum C); ``alpha_if_deleted`` and
-    ``std_alpha_if_deleted`` are alpha of the other k - 1 items.
+    ``std_alpha_if_deleted`` are alpha of the other k - 1 items.  With
+    ``nan_policy="pairwise"`` the covariances are pairwise and ``r_total`` is
+    psych's: the r of the item with each respondent's mean of the items
+    answered, over the respondents who answered the item.
 
     Parameters
     ----------
@@ -187,8 +190,9 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
     min_r : float
         Corrected item-total r below which the decision is "revise" (Thai
         convention .20; some use .30).
-    lang : {"th", "en"}, optional
-        Language of ``decision``.
+    lang : {None, "th", "en"}
+        Language of ``decision``; ``None`` (default): the session language
+        (:func:`edu40.set_language`).
 
     Returns
     -------
@@ -201,7 +205,9 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
     -----
     Agrees with R ``psych::alpha(na.omit(x))``: ``item.stats$raw.r``,
     ``$r.drop``, ``$mean``, ``$sd`` and ``alpha.drop$raw_alpha``,
-    ``$std.alpha``.
+    ``$std.alpha``; with ``nan_policy="pairwise"``, with ``psych::alpha(x)``
+    (checked on the 2 800 respondents of ``psych::bfi``, 364 with missing
+    answers: ``tests/test_bfi_parity.py``).
 
     Examples
     --------
@@ -218,6 +224,9 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
     frame, c, _ = _items(items, nan_policy, "item_analysis", min_items=3)
     k = c.shape[0]
     total = c.sum()
+    # With missing answers psych correlates each item with the respondent's mean of the items
+    # answered (pairwise); the covariance formula below is that r only for complete data.
+    person_mean = frame.mean(axis=1, skipna=True) if nan_policy == "pairwise" else None
     rows = []
     for i, col in enumerate(frame.columns):
         keep = np.arange(k) != i
@@ -225,8 +234,10 @@ def item_analysis(items, *, nan_policy: str = "listwise", min_r: float = 0.20,
         raw, std = _alpha_from_cov(rest)
         r_drop = (c[i].sum() - c[i, i]) / np.sqrt(c[i, i] * rest.sum())
         s = frame[col].dropna()
+        r_total = (c[i].sum() / np.sqrt(c[i, i] * total) if person_mean is None
+                   else frame[col].corr(person_mean))
         rows.append({"item": col, "n": int(len(s)), "mean": float(s.mean()), "sd": float(s.std(ddof=1)),
-                     "r_total": float(c[i].sum() / np.sqrt(c[i, i] * total)), "r_drop": float(r_drop),
+                     "r_total": float(r_total), "r_drop": float(r_drop),
                      "alpha_if_deleted": raw, "std_alpha_if_deleted": std,
                      "decision": pick("ใช้ได้", "keep", lang) if r_drop >= min_r else pick("ควรปรับปรุง", "revise", lang)})
     return pd.DataFrame(rows)
@@ -393,8 +404,9 @@ def reliability(x, factors: dict | None = None, *, nan_policy: str = "listwise",
         As in :func:`cronbach_alpha`; each factor uses its own complete cases.
     with_omega : bool
         Also fit the one-factor model of each factor (:func:`omega`).
-    lang : {"th", "en"}, optional
-        Language of ``label`` and ``interpretation``.
+    lang : {None, "th", "en"}
+        Language of ``label`` and ``interpretation``; ``None`` (default): the session language
+        (:func:`edu40.set_language`).
 
     Returns
     -------

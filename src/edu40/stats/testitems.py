@@ -158,8 +158,9 @@ def item_difficulty_discrimination(items, method: str = "point-biserial", *, cor
         Size of each extreme group (default .27).
     min_discrimination : float
         Discrimination at or above which an item discriminates acceptably (.20).
-    lang : {"th", "en"}, optional
-        Language of the interpretation columns.
+    lang : {None, "th", "en"}
+        Language of the interpretation columns; ``None`` (default): the session language
+        (:func:`edu40.set_language`).
 
     Returns
     -------
@@ -249,7 +250,8 @@ def ioc(ratings, *, item: str | None = None, threshold: float = 0.50, lang: str 
         Column holding item names.
     threshold : float
         Keep items with IOC at or above this value (default .50).
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
+        Thai or English labels; ``None`` (default): the session language (:func:`edu40.set_language`).
 
     Returns
     -------

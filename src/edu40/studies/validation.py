@@ -10,7 +10,10 @@ The steps follow what a thesis chapter on instrument quality reports:
 6. standardized loadings compared with a reference sample, with Tucker's
    congruence coefficient per factor (Lorenzo-Seva & ten Berge, 2006:
    >= .95 means the factor is the same);
-7. measurement invariance across a grouping column (optional).
+7. measurement invariance across a grouping column (optional);
+8. split-half cross-validation (optional, ``split_half=True``): EFA on one
+   random half, CFA of the structure it finds on the other half
+   (:func:`edu40.split_half`), reported as such.
 
 Verdict rules (each shown with its value in ``checks``): reliability —
 every factor's alpha >= .70 (Nunnally, 1978) and CR >= .70; model fit —
@@ -36,6 +39,7 @@ from ..core.reportable import Reportable
 from ..core.i18n import check_language
 from ..stats.descriptives import describe
 from ..io.instrument import EM40, Instrument
+from .crossvalidation import SplitHalfResult, split_half as _split_half
 from .invariance import InvarianceResult, invariance
 from ..io.loader import Survey, load_survey
 from ..stats.reliability import reliability
@@ -58,8 +62,9 @@ class SurveyValidation(Reportable):
     checks : DataFrame
         aspect, criterion, value, passed, reason (English) and reason_th.
     survey, descriptives, reliability, cfa, fit_table, validity, htmt,
-    loadings, invariance
-        The results of each step (``loadings`` and ``invariance`` may be None).
+    loadings, invariance, split_half
+        The results of each step (``loadings``, ``invariance`` and
+        ``split_half`` may be None).
     notes : tuple of str
         Steps that could not be done, and why.
     """
@@ -75,6 +80,7 @@ class SurveyValidation(Reportable):
     htmt: pd.DataFrame = field(repr=False)
     loadings: pd.DataFrame | None = field(default=None, repr=False)
     invariance: InvarianceResult | None = field(default=None, repr=False)
+    split_half: SplitHalfResult | None = field(default=None, repr=False)
     notes: tuple = ()
     reference_label: str = ""
 
@@ -132,6 +138,8 @@ class SurveyValidation(Reportable):
                                                 "Loadings compared with ") + self.reference_label))
         if self.invariance is not None:
             blocks += self.invariance.report_blocks(lang)
+        if self.split_half is not None:
+            blocks += self.split_half.report_blocks(lang)
         return blocks
 
     def _repr_html_(self) -> str:
@@ -187,7 +195,8 @@ def _reduced_model(instrument: Instrument, present: list) -> tuple[str, list]:
 
 def validate(survey, *, instrument: Instrument | None = None, group: str | None = None,
              reference="default", criteria="hu-bentler-1999", allow_missing_items: bool = False,
-             htmt_limit: float = 0.85, lang=None, estimator: str = "ML") -> SurveyValidation:
+             htmt_limit: float = 0.85, split_half: bool = False, seed=0, lang=None,
+             estimator: str = "ML") -> SurveyValidation:
     """Validate survey data against its instrument and give a verdict with reasons.
 
     Parameters
@@ -208,6 +217,14 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
         A survey lacking some instrument items is an error naming them; with
         True the CFA uses the items present (factors left with fewer than two
         items are dropped, and said so).
+    split_half : bool
+        Also cross-validate the structure: EFA on one random half of the
+        respondents (as many factors as the instrument has), CFA of the
+        structure it finds on the other half (:func:`edu40.split_half`); a
+        check row says whether the EFA recovered the instrument's factors and
+        the CFA fitted.
+    seed : int
+        Seed of the random split.
     estimator : str
         ``"ML"`` (default), ``"MLM"``, ``"MLR"`` or, with every item ordered,
         ``"WLSMV"`` ...; the fit criteria then judge the scaled / robust indices
@@ -259,7 +276,11 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
             inv = invariance(model, survey, group, estimator=estimator)
         except SEMDataError as exc:
             notes.append(f"measurement invariance across {group!r} not tested: {exc}")
-    checks = _checks(rel, fit_tab, validity, htmt, loadings, inv, htmt_limit, cfa)
+    split = None
+    if split_half:
+        split = _split_half(survey, instrument=instrument, seed=seed, criteria=criteria,
+                            items=[i for i in instrument.item_codes if i in present])
+    checks = _checks(rel, fit_tab, validity, htmt, loadings, inv, htmt_limit, cfa, split)
     core_failed = not checks.loc[checks["aspect"].isin(["reliability", "model fit"]), "passed"].all()
     if checks["passed"].all():
         verdict = "supported"
@@ -273,10 +294,10 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
     return SurveyValidation(verdict=verdict, checks=checks, survey=survey, descriptives=desc,
                             reliability=rel, cfa=cfa, fit_table=cfa.fit_table(criteria, lang=lang),
                             validity=validity, htmt=htmt, loadings=loadings, invariance=inv,
-                            notes=tuple(notes), reference_label=ref_label)
+                            split_half=split, notes=tuple(notes), reference_label=ref_label)
 
 
-def _checks(rel, fit_tab, validity, htmt, loadings, inv, htmt_limit, cfa) -> pd.DataFrame:
+def _checks(rel, fit_tab, validity, htmt, loadings, inv, htmt_limit, cfa, split=None) -> pd.DataFrame:
     rows = []
     factors = rel[rel["variable"] != "overall"]
     low = factors[factors["alpha"] < 0.70]
@@ -336,4 +357,19 @@ def _checks(rel, fit_tab, validity, htmt, loadings, inv, htmt_limit, cfa) -> pd.
                                 if ok else f"loadings differ across {inv.group} (level reached: {inv.level})"),
                      "reason_th": (f"การวัดไม่แปรเปลี่ยนระหว่างกลุ่ม {inv.group} ถึงระดับ {inv.level}" if ok else
                                    f"น้ำหนักองค์ประกอบต่างกันระหว่างกลุ่ม {inv.group}")})
+    if split is not None:
+        fi = split.cfa.fit_indices
+        vals = f"CFI {fi['cfi']:.3f}, RMSEA {fi['rmsea']:.3f}"
+        same = {True: "recovers the instrument", False: "differs from the instrument", None: ""}[split.recovered]
+        rows.append({"aspect": "split-half cross-validation",
+                     "criterion": "EFA on half A recovers the factors; CFA on half B fits",
+                     "value": f"n {split.n_a}/{split.n_b}; {vals}", "passed": split.passed,
+                     "reason": (f"EFA on a random half (n = {split.n_a}) {same}; CFA of its structure on the other "
+                                f"half (n = {split.n_b}) {'fits' if split.fit_passed else 'misfits'} ({vals})"),
+                     "reason_th": (f"EFA กับข้อมูลครึ่งแรกที่สุ่ม (n = {split.n_a}) "
+                                   + {True: "ได้องค์ประกอบตรงกับแบบวัด", False: "ได้องค์ประกอบต่างจากแบบวัด",
+                                      None: ""}[split.recovered]
+                                   + f"; CFA กับอีกครึ่งหนึ่ง (n = {split.n_b}) "
+                                   + ("สอดคล้องกับข้อมูล" if split.fit_passed else "ไม่สอดคล้องกับข้อมูล")
+                                   + f" ({vals})")})
     return pd.DataFrame(rows)

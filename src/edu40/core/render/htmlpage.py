@@ -112,7 +112,7 @@ def to_html(obj, path, *, lang: str | None = None, title: str | None = None, emb
     ----------
     obj : result object, Block list, or a list mixing them
     path : str or Path
-    lang : {"th", "en"}, optional
+    lang : {None, "th", "en"}
         Default: the session language.
     title : str, optional
         Added as the top heading (default: the first heading of the blocks

@@ -643,16 +643,18 @@ class PrePostReport(Result):
                              pick("การกระจายของคะแนนที่เพิ่มขึ้น", "Distribution of the gains", lang)))
         return blocks
 
-    # -- plots ---------------------------------------------------------------
-    def plot_paired(self, kind: str = "slope", *, lang: str = "en", ax=None):
-        """Paired plot of each participant's pre and post score: ``"slope"`` or ``"dumbbell"``; returns the Figure."""
-        from .plots import plot_paired
+    # -- plots: edu40.plots.paired_slope / gain_hist with this report's data ----------------
+    def plot_paired(self, kind: str = "slope", *, lang: str | None = None, ax=None, **options):
+        """Each participant's pre and post score, ``kind="slope"`` or ``"dumbbell"`` (:func:`edu40.plots.paired_slope`)."""
+        from .figures import paired_slope
 
-        return plot_paired(self, kind=kind, lang=lang, ax=ax)
+        return paired_slope(self.scores["pre"], self.scores["post"], kind=kind, lang=lang,
+                            full_score=self.full_score, ax=ax, **options)
 
-    def plot_gains(self, which: str = "raw", *, lang: str = "en", ax=None):
-        """Distribution of the gains: ``"raw"`` (post - pre) or ``"normalized"`` (Hake's g_i); returns the Figure."""
-        from .plots import plot_gains
+    def plot_gains(self, which: str = "raw", *, lang: str | None = None, ax=None, **options):
+        """Gains post - pre, or Hake's g_i with the class <g> (``"normalized"``) (:func:`edu40.plots.gain_hist`)."""
+        from .figures import gain_hist
 
-        return plot_gains(self, which=which, lang=lang, ax=ax)
-
+        g = self.normalized_gain.class_average if which == "normalized" else None
+        return gain_hist(self.scores["g" if which == "normalized" else "gain"], which=which, class_average=g,
+                         lang=lang, ax=ax, **options)
