@@ -158,8 +158,10 @@ def test_survey_input_and_em40_model():
 
 
 def test_bad_options():
-    with pytest.raises(ValueError, match="maximum likelihood"):
-        edu40.fit(HS_MODEL, HS, estimator="WLSMV")
+    with pytest.raises(ValueError, match="ordered"):
+        edu40.fit(HS_MODEL, HS, estimator="WLSMV")        # least squares are for ordered indicators
+    with pytest.raises(ValueError, match="not available"):
+        edu40.fit(HS_MODEL, HS, estimator="GLS")
     with pytest.raises(ValueError, match="likelihood"):
         edu40.fit(HS_MODEL, HS, likelihood="amos")
     with pytest.raises(ValueError, match="not both"):

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     # --- CFA / SEM -------------------------------------------------------------------------
     from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
-                      SEMDataError)
+                      SEMDataError, polychoric, PolychoricResult)
     from .sem.bootstrap import BootstrapResult
 
     # --- studies: replication, validation, power, pre/post ---------------------------------
@@ -132,7 +132,7 @@ __all__ = [
     "adequacy", "AdequacyResult", "number_of_factors", "NFactorsResult", "efa", "EFAResult",
     # CFA / SEM
     "fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
-    "SEMDataError", "BootstrapResult",
+    "SEMDataError", "BootstrapResult", "polychoric", "PolychoricResult",
     # studies
     "published", "audit_reported_fit", "FitAudit", "replicate", "ReplicationReport",
     "invariance", "InvarianceResult", "validate", "SurveyValidation",

@@ -51,6 +51,18 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["th", "en"], default="en", help="language of labels (default: en)")
 
 
+def _add_estimator(p: argparse.ArgumentParser, replicate: bool = False) -> None:
+    from .sem.fit import ESTIMATORS
+
+    p.add_argument("--estimator", type=str.upper, choices=list(ESTIMATORS), default="ML", metavar="NAME",
+                   help=("estimator: ML (default), MLM or MLR (robust ML: scaled chi-square, robust SEs and "
+                         "CFI/RMSEA), WLSMV (the items as ordered categories: polychoric correlations, "
+                         "as lavaan's default for ordered data), or DWLS, WLS, ULSMV, ULS, WLSM, ULSM; "
+                         "the fit table says which chi-square each index uses")
+                   + ("; the published model is always fitted by ML too, the estimator's values shown "
+                      "in their own column" if replicate else ""))
+
+
 def _load(args):
     from .io.instrument import EM40, Instrument
     from .io.loader import load_survey
@@ -75,7 +87,7 @@ def cmd_validate(args) -> int:
     from .studies.validation import validate
 
     result = validate(survey, group=args.group, criteria=args.criteria,
-                      allow_missing_items=args.allow_missing_items, lang=args.lang)
+                      allow_missing_items=args.allow_missing_items, lang=args.lang, estimator=args.estimator)
     print(result.summary(lang=args.lang))
     return 0 if survey.validation.ok else 1
 
@@ -85,7 +97,7 @@ def cmd_replicate(args) -> int:
     from .studies.replication import replicate
 
     instrument = Instrument.from_file(args.instrument) if args.instrument else EM40
-    report = replicate(args.file, instrument=instrument, missing=args.missing)
+    report = replicate(args.file, instrument=instrument, missing=args.missing, estimator=args.estimator)
     print(report.summary(lang=args.lang))
     return 0
 
@@ -116,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--loader-only", action="store_true",
                    help="only load the file and print its data-quality report")
     p.add_argument("--max-rows", type=int, default=10, help="problem entries to list (default 10)")
+    _add_estimator(p)
     p.set_defaults(func=cmd_validate)
 
     r = sub.add_parser("replicate", help="fit the published EM40 model and compare every reported index",
@@ -124,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "CMIN/DF, NFI, GFI, RMSEA, RMR and R2 with the published values under both the "
                        "lavaan (N) and AMOS/LISREL (N-1) conventions, and audit what the published "
                        "numbers themselves allow.",
-                       epilog="examples:\n  edu40 replicate\n  edu40 replicate my_survey.csv --lang th",
+                       epilog="examples:\n  edu40 replicate\n  edu40 replicate my_survey.csv --lang th\n"
+                       "  edu40 replicate --estimator WLSMV",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("file", nargs="?", default=None,
                    help="survey file (default: data/sample/em40_survey.csv, synthetic)")
@@ -132,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--missing", choices=["listwise", "fiml"], default="listwise",
                    help="missing answers: listwise deletion (default, as AMOS) or FIML")
     r.add_argument("--lang", choices=["th", "en"], default="en", help="language (default: en)")
+    _add_estimator(r, replicate=True)
     r.set_defaults(func=cmd_replicate)
     _register_prepost(sub)
     _register_report(sub)
@@ -262,6 +277,7 @@ def _register_report(sub) -> None:
                    help="missing answers in the CFA/SEM: listwise deletion (default) or full-information ML")
     p.add_argument("--model", metavar="FILE",
                    help="text file with lavaan syntax to fit instead of the instrument's model")
+    _add_estimator(p)
     p.add_argument("--title", help="title at the top of the report")
     p.add_argument("--no-plots", action="store_true", help="leave the figures out (faster)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -295,7 +311,8 @@ def cmd_report(args) -> int:
         bar = tqdm(total=len(STEPS) + 1, desc="edu40 report", unit="step", file=sys.stderr)
     try:
         rep = survey_report(survey, lang=args.lang, group=args.group, criteria=args.criteria,
-                            missing=args.missing, model=model, plots=not args.no_plots, progress=bar)
+                            missing=args.missing, model=model, plots=not args.no_plots, progress=bar,
+                            estimator=args.estimator)
         if bar is not None:
             bar.set_postfix_str(f"writing {out.name}")
         save(rep, out, title=args.title)

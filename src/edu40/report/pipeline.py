@@ -29,7 +29,8 @@ from ..stats.descriptives import describe, frequencies
 from ..io.instrument import EM40, Instrument
 from ..io.loader import Survey, load_survey
 from ..stats.reliability import item_analysis, reliability
-from ..sem import SEMResult, fit
+from ..sem import SEMResult, estimator_options, fit
+from ..sem.criteria import resolve_index
 from ..sem.data import SEMDataError
 from ..sem.spec import ModelSpecError
 from ..sem.syntax import ModelSyntaxError
@@ -147,7 +148,8 @@ def _is_sample(survey: Survey) -> bool:
 
 def survey_report(survey, *, instrument: Instrument | None = None, lang: str | None = None,
                   group: str | None = None, criteria="hu-bentler-1999", missing: str = "listwise",
-                  model: str | None = None, plots: bool = True, progress=False) -> SurveyReport:
+                  model: str | None = None, plots: bool = True, progress=False,
+                  estimator: str = "ML") -> SurveyReport:
     """Run the survey analysis of a thesis chapter in one call and collect it as a report.
 
     Steps: validation (what was read and kept) -> descriptives with Likert
@@ -174,6 +176,9 @@ def survey_report(survey, *, instrument: Instrument | None = None, lang: str | N
         :meth:`edu40.SEMResult.fit_table`.
     missing : {"listwise", "fiml"}
         Missing answers in the CFA/SEM (:func:`edu40.fit`).
+    estimator : str
+        ``"ML"`` (default), ``"MLM"``, ``"MLR"`` or, with the items ordered, ``"WLSMV"`` ...
+        (see :func:`edu40.fit`); the fit table judges the scaled / robust indices.
     model : str, optional
         lavaan syntax to fit instead of the instrument's model.
     plots : bool
@@ -221,7 +226,7 @@ def survey_report(survey, *, instrument: Instrument | None = None, lang: str | N
             elif name == "reliability":
                 parts.update(_reliability(survey, lang))
             elif name == "CFA/SEM":
-                parts.update(_fit(survey, model, missing))
+                parts.update(_fit(survey, model, missing, estimator))
             elif name == "validity":
                 blocks = _assemble(survey, parts, lang, group, criteria, plots=plots)
             elif name == "plots":       # draw now what the blocks would otherwise draw on demand
@@ -257,7 +262,7 @@ def _reliability(survey, lang) -> dict:
             "item_analysis": pd.concat(ia, ignore_index=True) if ia else None}
 
 
-def _fit(survey, model, missing) -> dict:
+def _fit(survey, model, missing, estimator="ML") -> dict:
     notes: tuple = ()
     sem, sem_error = None, ""
     if model is None:
@@ -268,7 +273,8 @@ def _fit(survey, model, missing) -> dict:
             model, sem_error = "", str(exc)
     if model:
         try:
-            sem = fit(model, survey, missing=missing)
+            options = estimator_options(estimator)
+            sem = fit(model, survey, missing=missing if "ordered" not in options else "listwise", **options)
         except (ModelSpecError, ModelSyntaxError, SEMDataError, ValueError, ArithmeticError) as exc:
             sem_error = f"{type(exc).__name__}: {exc}"
     return {"sem": sem, "sem_error": sem_error, "model": model, "notes": notes}
@@ -427,7 +433,8 @@ def _key_results(survey, desc, rel, sem, sem_error, criteria, lang) -> list[Bloc
     for w in sem.warnings:
         out.append(warning(w.text(lang)))
     ft = sem.fit_table(criteria, lang)
-    fi = sem.fit_indices
+    # the values the criteria judge: scaled / robust ones with a robust estimator
+    fi = {k: resolve_index(sem.fit_indices, k, sem.estimator)[1] for k in ("cfi", "tli", "rmsea", "srmr", "cmin/df")}
     failed = ", ".join(ft.loc[~ft["passed"], ft.columns[0]])
     out.append(text(pick(
         f"แบบจำลองผ่านเกณฑ์ {int(ft['passed'].sum())} จาก {len(ft)} ดัชนี: CFI = {fi['cfi']:.3f}, TLI = {fi['tli']:.3f}, "

@@ -2,10 +2,12 @@
 from .syntax import parse_model, ModelSyntaxError
 from .spec import ModelSpecError
 from .data import SEMDataError
-from .fit import fit
+from .fit import fit, estimator_options, ESTIMATORS
 from .result import SEMResult
 from .diagnostics import SEMWarning
 from .criteria import CRITERIA
+from .polycor import polychoric, PolychoricResult
 
 __all__ = ["fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
-           "SEMDataError", "CRITERIA"]
+           "SEMDataError", "CRITERIA", "polychoric", "PolychoricResult",
+           "estimator_options", "ESTIMATORS"]

@@ -85,7 +85,7 @@ def standardize_many(bm, theta, table, est, moments=None):
     idx = _index(bm.model, table)
     std = np.full(est.shape, np.nan)
     lhs, rhs = idx["lhs"], idx["rhs"]
-    for gi, (load, reg, var, cov, mean) in idx["classes"]:
+    for gi, (load, reg, var, cov, mean, thr, scale) in idx["classes"]:
         node_var, S = moments[gi]
         sd = np.sqrt(np.clip(node_var, 0, None))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -95,6 +95,8 @@ def standardize_many(bm, theta, table, est, moments=None):
             denom = S[:, lhs[cov], lhs[cov]] * S[:, rhs[cov], rhs[cov]]
             std[:, cov] = np.where(denom > 0, est[:, cov] / np.sqrt(np.abs(denom)), np.nan)
             std[:, mean] = est[:, mean] / sd[:, lhs[mean]]
+            std[:, thr] = est[:, thr] / sd[:, lhs[thr]]
+            std[:, scale] = 1.0
     std[~np.isfinite(std)] = np.nan
     return std
 

@@ -57,8 +57,67 @@ AMOS_NAMES = {"chisq": "Chi-square (CMIN)", "pvalue": "p-value (P)", "cmin/df": 
 _OPS = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}
 
 
-def fit_table(indices: pd.Series, criteria="hu-bentler-1999", lang=None) -> pd.DataFrame:
-    """Index, value, criterion and pass/fail (ผ่าน/ไม่ผ่าน) for each criterion."""
+# what each criterion's index rests on, once a scaled chi-square exists (robust estimators)
+_SCALED = {"chisq": "chisq.scaled", "df": "df.scaled", "pvalue": "pvalue.scaled", "cmin/df": "cmin/df.scaled", "nfi": "nfi.scaled", "ifi": "ifi.scaled",
+           "rfi": "rfi.scaled"}
+_ROBUST = {"cfi": ("cfi.robust", "cfi.scaled"), "tli": ("tli.robust", "tli.scaled"),
+           "rmsea": ("rmsea.robust", "rmsea.scaled"), "rmsea.pvalue": ("rmsea.pvalue.robust", "rmsea.pvalue.scaled")}
+_NO_CHISQ = ("gfi", "agfi", "pgfi", "srmr", "rmr")
+_TESTS = {"MLM": ("Satorra-Bentler", "Satorra-Bentler"), "MLR": ("Yuan-Bentler", "Yuan-Bentler"),
+          "WLSMV": ("mean- and variance-adjusted", "ปรับค่าเฉลี่ยและความแปรปรวน"),
+          "ULSMV": ("mean- and variance-adjusted", "ปรับค่าเฉลี่ยและความแปรปรวน"),
+          "WLSM": ("Satorra-Bentler", "Satorra-Bentler"), "ULSM": ("Satorra-Bentler", "Satorra-Bentler")}
+
+
+def resolve_index(indices: pd.Series, key: str, estimator: str = "ML"):
+    """The lavaan name of the index a criterion on ``key`` is judged by, and the chi-square it uses.
+
+    With a scaled chi-square (MLM, MLR, WLSMV ...) the chi-square test and CMIN/DF use it; CFI, TLI
+    and RMSEA use the robust versions (Brosseau-Liard & Savalei, 2014; Savalei, 2021) where lavaan
+    gives them, else the scaled ones; GFI, AGFI, SRMR and RMR use no chi-square.  Returns
+    ``(name, value, basis)`` with basis one of "normal", "scaled", "robust", "none".
+    """
+    def val(name):
+        if name == "cmin/df.scaled":
+            return float(indices["chisq.scaled"] / indices["df.scaled"]) if indices["df.scaled"] > 0 else np.nan
+        return float(indices[name]) if name in indices.index else np.nan
+
+    scaled = "chisq.scaled" in indices.index and np.isfinite(indices["chisq.scaled"])
+    if key in _NO_CHISQ:
+        return key, val(key), "none"
+    if not scaled:
+        return key, val(key), "normal"
+    if key in _SCALED:
+        return _SCALED[key], val(_SCALED[key]), "scaled"
+    if key in _ROBUST:
+        robust, fallback = _ROBUST[key]
+        if np.isfinite(val(robust)):
+            return robust, val(robust), "robust"
+        return fallback, val(fallback), "scaled"
+    return key, val(key), "normal"
+
+
+def _basis_text(basis, estimator, lang):
+    est = (estimator or "ML").upper()
+    test_en, test_th = _TESTS.get(est, ("scaled", "ปรับแก้"))
+    ls = est in ("WLSMV", "WLSM", "DWLS", "WLS", "ULSMV", "ULSM", "ULS")
+    if lang == "th":
+        return {"normal": "χ² " + (f"({est})" if ls else "ทฤษฎีปกติ"),
+                "scaled": f"χ² ปรับแก้ ({test_th})",
+                "robust": "ดัชนีโรบัสต์ " + ("(Savalei, 2021)" if ls else "(Brosseau-Liard & Savalei, 2014)"),
+                "none": "ไม่ใช้ χ²"}[basis]
+    return {"normal": "χ² " + (f"({est})" if ls else "(normal theory)"),
+            "scaled": f"scaled χ² ({test_en})",
+            "robust": "robust " + ("(Savalei, 2021)" if ls else "(Brosseau-Liard & Savalei, 2014)"),
+            "none": "no χ²"}[basis]
+
+
+def fit_table(indices: pd.Series, criteria="hu-bentler-1999", lang=None, estimator: str = "ML") -> pd.DataFrame:
+    """Index, value, criterion and pass/fail (ผ่าน/ไม่ผ่าน) for each criterion.
+
+    The ``chisq`` column says which chi-square each index rests on; with a robust estimator the
+    scaled or robust version is judged (see :func:`resolve_index`), named in ``index_used``.
+    """
     lang = check_language(lang)
     if isinstance(criteria, str):
         if criteria not in CRITERIA:
@@ -79,13 +138,17 @@ def fit_table(indices: pd.Series, criteria="hu-bentler-1999", lang=None) -> pd.D
     yes, no = ("ผ่าน", "ไม่ผ่าน") if lang == "th" else ("pass", "fail")
     rows = []
     for key, (op, limit, good, source) in spec.items():
-        value = float(indices[key])
+        used, value, basis = resolve_index(indices, key, estimator)
         ok = bool(_OPS[op](round(value, 3), limit)) if np.isfinite(value) else False
         crit = f"{op} {limit:g}" + (f" (good {op} {good:g})" if good is not None else "")
-        rows.append({"index": AMOS_NAMES.get(key, key), "key": key, "value": value,
-                     "criterion": crit, "result": yes if ok else no, "passed": ok, "source": source})
+        name = AMOS_NAMES.get(key, key)
+        if basis in ("scaled", "robust"):
+            name += f" ({basis})" if lang == "en" else (" (ปรับแก้)" if basis == "scaled" else " (โรบัสต์)")
+        rows.append({"index": name, "key": key, "index_used": used, "value": value,
+                     "criterion": crit, "result": yes if ok else no, "passed": ok, "source": source,
+                     "chisq": _basis_text(basis, estimator, lang)})
     table = pd.DataFrame(rows)
     if lang == "th":
         table = table.rename(columns={"index": "ดัชนี", "value": "ค่าที่ได้", "criterion": "เกณฑ์",
-                                      "result": "ผลการพิจารณา", "source": "แหล่งอ้างอิง"})
+                                      "result": "ผลการพิจารณา", "source": "แหล่งอ้างอิง", "chisq": "อาศัย χ²"})
     return table

@@ -64,6 +64,7 @@ def diagnose(result) -> tuple:
                               "report the N used; consider missing='fiml' to keep incomplete rows",
                               f"ตัดออก {count} แถว: {reason_th}",
                               "รายงานจำนวนตัวอย่างที่ใช้จริง หรือใช้ missing='fiml' เพื่อเก็บแถวที่ตอบไม่ครบ"))
+    out += list(getattr(result, "_extra_warnings", ()))
     est = result.estimates
     multi = "group" in est.columns
     for r in est[(est["op"] == "~~") & (est["lhs"] == est["rhs"])].itertuples():
@@ -115,7 +116,10 @@ def diagnose(result) -> tuple:
                               "และไม่มีความคลาดเคลื่อนมาตรฐาน",
                               "กำหนดค่าพารามิเตอร์ (เช่น น้ำหนักองค์ประกอบตัวแรกเท่ากับ 1) เพิ่มตัวชี้วัด "
                               "หรือตัดเส้นทางออก"))
-    n_over = result.fit_indices["nobs"] / max(result.fit_indices["npar"], 1)
+    # thresholds of ordered items describe the answer distributions, not the model: not counted
+    t = spec.table
+    n_model = len(set(t.loc[(t["free"] > 0) & ~t["op"].isin(["|", "~*~"]), "free"]))
+    n_over = result.fit_indices["nobs"] / max(n_model, 1)
     if n_over < 5:
         out.append(SEMWarning("small sample", "", f"only {n_over:.1f} respondents per free parameter",
                               "estimates and fit indices are unstable below about 5-10 per parameter "

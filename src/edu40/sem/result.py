@@ -16,6 +16,7 @@ from ..core.parallel import one_blas_thread
 from .batch import BatchModel
 from .batchstats import central_jacobian, standardize_many
 from .criteria import fit_table
+from .engine import RAMModel
 from .indices import vech_weight
 from .modindices import modification_indices
 from .standardize import moment_jacobian, r_squared, standardize
@@ -66,13 +67,20 @@ class SEMResult(Reportable):
     _moments: dict = field(default=None, repr=False)
     _prep: object = field(default=None, repr=False)
     _singular_information: tuple = ()
+    _extra_warnings: tuple = ()       # problems found in the data before fitting (e.g. empty cells)
+
+    @property
+    def scaled(self) -> bool:
+        """True when the estimator gives a scaled chi-square (MLM, MLR, WLSMV, ...)."""
+        fi = self.fit_indices
+        return "chisq.scaled" in fi.index and bool(np.isfinite(fi["chisq.scaled"]))
 
     # -- parameter tables ---------------------------------------------------------
     @cached_property
     def estimates(self) -> pd.DataFrame:
         t = self._spec.table
         theta, se_all = self._theta, self.standard_errors
-        est = np.where(t["free"] > 0, theta[np.maximum(t["free"] - 1, 0)], t["value"])
+        est = self._row_values(theta)
         se = np.where(t["free"] > 0, se_all[np.maximum(t["free"] - 1, 0)], 0.0)
         frame = pd.DataFrame({"lhs": t["lhs"], "op": t["op"], "rhs": t["rhs"], "group": t["group"],
                               "label": t["label"].where(~t["label"].str.startswith("."), ""),
@@ -80,6 +88,15 @@ class SEMResult(Reportable):
         if self._spec.definitions:
             frame = pd.concat([frame, self._defined()], ignore_index=True)
         return self._finish(frame, "est")
+
+    def _row_values(self, theta) -> np.ndarray:
+        """Every table row's value at theta (a model may compute some fixed rows, e.g. the
+        residual variances of ordered variables under the delta parameterization)."""
+        t = self._spec.table
+        hook = getattr(self._model, "row_values", None)
+        if hook is not None:
+            return hook(theta, t)
+        return np.where(t["free"] > 0, theta[np.maximum(t["free"] - 1, 0)], t["value"].to_numpy(float))
 
     @cached_property
     def standard_errors(self) -> np.ndarray:
@@ -144,24 +161,17 @@ class SEMResult(Reportable):
     def standardized(self) -> pd.DataFrame:
         """std.all with delta-method standard errors (lavaan ``standardizedSolution``).
 
-        The Jacobian is by central differences, all ``2q`` perturbed parameter
-        vectors evaluated as one stack (:mod:`edu40.sem.batchstats`).
+        The Jacobian is by central differences; for a plain RAM model all ``2q``
+        perturbed parameter vectors are evaluated as one stack
+        (:mod:`edu40.sem.batchstats`).
         """
         t = self._spec.table
-        free = t["free"].to_numpy()
-        fixed = t["value"].to_numpy(float)
         defs = self._spec.definitions
-        bm = BatchModel(self._model)
-
-        def values_at(thetas):
-            est = np.where(free > 0, thetas[:, np.maximum(free - 1, 0)], fixed)
-            std = standardize_many(bm, thetas, t, est)
-            if defs:   # lavaan: a defined parameter of standardized parameters
-                std = np.concatenate([std, self._definition_values(thetas, std)], axis=1)
-            return std
-
         with one_blas_thread():
-            values, J = central_jacobian(values_at, self._theta)
+            if type(self._model) is RAMModel:
+                values, J = self._std_jacobian_stacked(t, defs)
+            else:   # models that compute some matrices themselves (ordered variables): one at a time
+                values, J = self._std_jacobian_loop(t, defs)
         if self._vcov is not None:
             var = np.einsum("ij,jk,ik->i", J, self._vcov, J)
             se = np.sqrt(np.clip(var, 0, None))
@@ -176,6 +186,45 @@ class SEMResult(Reportable):
         frame["est.std"] = values
         frame["se"] = se
         return self._finish(frame, "est.std")
+
+    def _std_jacobian_stacked(self, t, defs):
+        free = t["free"].to_numpy()
+        fixed = t["value"].to_numpy(float)
+        bm = BatchModel(self._model)
+
+        def values_at(thetas):
+            est = np.where(free > 0, thetas[:, np.maximum(free - 1, 0)], fixed)
+            std = standardize_many(bm, thetas, t, est)
+            if defs:   # lavaan: a defined parameter of standardized parameters
+                std = np.concatenate([std, self._definition_values(thetas, std)], axis=1)
+            return std
+
+        return central_jacobian(values_at, self._theta)
+
+    def _std_jacobian_loop(self, t, defs):
+        def values_at(theta):
+            std = standardize(self._model, theta, t, self._row_values(theta))
+            if defs:
+                std = np.concatenate([std, self._definition_values(theta, std)])
+            return std
+
+        values = values_at(self._theta)
+        J = np.zeros((len(values), len(self._theta)))
+        free = t["free"].to_numpy()
+        is_threshold = (t["op"] == "|").to_numpy()
+        for k in range(len(self._theta)):
+            rows = np.flatnonzero(free == k + 1)
+            if not defs and len(rows) and is_threshold[rows].all():
+                # a threshold moves only its own std.all value, τ / sd(u*): d/dτ = 1 / sd = std / τ
+                est = self._theta[k]
+                if est != 0:
+                    J[rows, k] = values[rows] / est
+                    continue
+            h = 1e-6 * max(1.0, abs(self._theta[k]))
+            e = np.zeros(len(self._theta))
+            e[k] = h
+            J[:, k] = (values_at(self._theta + e) - values_at(self._theta - e)) / (2 * h)
+        return values, J
 
     @cached_property
     def r2(self) -> pd.Series:
@@ -208,6 +257,7 @@ class SEMResult(Reportable):
             ds, dm = np.sqrt(np.diag(S)), np.sqrt(np.diag(sigma))
             R = S / np.outer(ds, ds) - sigma / np.outer(dm, dm)
         elif kind == "standardized":
+            self._require_ml("standardized residuals")
             R = self._standardized_residuals(group)
         else:
             raise ValueError(f"kind must be 'raw', 'cor' or 'standardized', not {kind!r}")
@@ -254,7 +304,15 @@ class SEMResult(Reportable):
 
     def modification_indices(self, *, sort: bool = True, minimum: float = 0.0) -> pd.DataFrame:
         """Modification indices with EPC and standardized EPC (lavaan ``modindices``)."""
+        self._require_ml("modification indices")
         return modification_indices(self, sort=sort, minimum=minimum)
+
+    def _require_ml(self, what: str) -> None:
+        if getattr(self._spec, "ordered", ()):
+            raise NotImplementedError(
+                f"{what} are computed for maximum-likelihood fits; this model has ordered indicators "
+                f"({self.estimator}). Fit it by ML (edu40.fit(model, data)) to screen for "
+                f"modifications, then confirm the final model with {self.estimator}")
 
     # -- bootstrap -------------------------------------------------------------------
     def bootstrap(self, n: int = 1000, *, ci: str = "percentile", level: float = 0.95, seed=None,
@@ -274,6 +332,7 @@ class SEMResult(Reportable):
         >>> boot.n_ok
         100
         """
+        self._require_ml("bootstrap replications")
         # The bootstrap is a later pipeline stage (edu40.sem.bootstrap); imported on use.
         from .bootstrap import bootstrap
         return bootstrap(self, n, ci=ci, level=level, seed=seed, n_jobs=n_jobs, backend=backend,
@@ -310,7 +369,7 @@ class SEMResult(Reportable):
 
     def fit_table(self, criteria="hu-bentler-1999", lang=None) -> pd.DataFrame:
         """Each index, its value, the criterion and pass/fail (ผ่าน/ไม่ผ่าน)."""
-        return fit_table(self.fit_indices, criteria, lang)
+        return fit_table(self.fit_indices, criteria, lang, estimator=self.estimator)
 
     @cached_property
     def warnings(self) -> tuple:
@@ -335,8 +394,7 @@ class SEMResult(Reportable):
             lines += [f"  ! {w.text(lang)}" for w in self.warnings]
         lines.append(("แบบจำลอง" if th else "Model") +
                      f": {len(self._spec.ov)} observed, {len(self._spec.lv)} latent variables; "
-                     f"N = {int(fi['nobs'])}; {self.estimator} ({self.likelihood}"
-                     f"{', FIML' if self.missing == 'fiml' else ''}); "
+                     f"N = {int(fi['nobs'])}; {self.estimator} ({self._method_text()}); "
                      + ("converged" if self.converged else "NOT converged") + f" in {self.iterations} iterations")
         lines.append(f"chisq = {fi['chisq']:.3f}, df = {int(fi['df'])}, p = {fi['pvalue']:.3f}, "
                      f"CMIN/DF = {fi['cmin/df']:.3f}")
@@ -344,6 +402,15 @@ class SEMResult(Reportable):
                      f"GFI = {fi['gfi']:.3f}, AGFI = {fi['agfi']:.3f}")
         lines.append(f"RMSEA = {fi['rmsea']:.3f} [{fi['rmsea.ci.lower']:.3f}, {fi['rmsea.ci.upper']:.3f}], "
                      f"PCLOSE = {fi['rmsea.pvalue']:.3f}, SRMR = {fi['srmr']:.3f}, RMR = {fi['rmr']:.3f}")
+        if self.scaled:
+            lines.append(("ปรับแก้: " if th else "scaled: ") +
+                         f"chisq = {fi['chisq.scaled']:.3f}, df = {fi['df.scaled']:.4g}, "
+                         f"p = {fi['pvalue.scaled']:.3f}, scaling factor = {fi['chisq.scaling.factor']:.3f}; "
+                         f"CFI = {fi['cfi.scaled']:.3f}, TLI = {fi['tli.scaled']:.3f}, RMSEA = {fi['rmsea.scaled']:.3f}")
+            lines.append(("โรบัสต์: " if th else "robust: ") +
+                         f"CFI = {fi['cfi.robust']:.3f}, TLI = {fi['tli.robust']:.3f}, "
+                         f"RMSEA = {fi['rmsea.robust']:.3f} [{fi['rmsea.ci.lower.robust']:.3f}, "
+                         f"{fi['rmsea.ci.upper.robust']:.3f}]")
         std = self.standardized
         loads = std[std["op"] == "=~"]
         if len(loads):
@@ -361,6 +428,13 @@ class SEMResult(Reportable):
         if endo and len(self._model.groups) == 1:
             lines.append("R2: " + ", ".join(f"{v} = {self.r2[v]:.3f}" for v in endo))
         return "\n".join(lines)
+
+    def _method_text(self) -> str:
+        ordered = getattr(self._spec, "ordered", ())
+        if ordered:
+            return (f"{len(ordered)} of {len(self._spec.ov)} variables ordered: thresholds and "
+                    f"polychoric correlations, delta parameterization")
+        return self.likelihood + (", FIML" if self.missing == "fiml" else "")
 
     def __repr__(self) -> str:
         fi = self.fit_indices
@@ -393,21 +467,26 @@ class SEMResult(Reportable):
         ft = self.fit_table(criteria, lang)
         n_pass, n_all = int(ft["passed"].sum()), len(ft)
         name = criteria if isinstance(criteria, str) else pick("ของผู้ใช้", "user-defined", lang)
-        p = float(fi["pvalue"])
+        chisq_key = "chisq.scaled" if self.scaled else "chisq"
+        df_value = float(fi["df.scaled"] if self.scaled else fi["df"])
+        p = float(fi["pvalue.scaled" if self.scaled else "pvalue"])
         ptxt = "p < .001" if p < 0.001 else f"p = {p:.3f}".replace("0.", ".", 1)
+        df_txt = f"{df_value:.0f}" if float(df_value).is_integer() else f"{df_value:.2f}"
+        ratio = fi[chisq_key] / df_value if df_value > 0 else np.nan
+        chi_name = pick("χ² ปรับแก้", "scaled χ²", lang) if self.scaled else "χ²"
         blocks.append(text(pick(
-            f"ผ่านเกณฑ์ {n_pass} จาก {n_all} ดัชนี (เกณฑ์ {name}); χ² = {fi['chisq']:.2f}, df = {int(fi['df'])}, "
-            f"{ptxt}, χ²/df = {fi['cmin/df']:.2f}; N = {int(fi['nobs'])}; "
+            f"ผ่านเกณฑ์ {n_pass} จาก {n_all} ดัชนี (เกณฑ์ {name}); {chi_name} = {fi[chisq_key]:.2f}, df = {df_txt}, "
+            f"{ptxt}, χ²/df = {ratio:.2f}; N = {int(fi['nobs'])}; "
             f"ประมาณค่าด้วย {self.estimator}" + (", FIML" if self.missing == "fiml" else "")
             + ("" if self.converged else "; การประมาณค่าไม่ลู่เข้า"),
-            f"Fit: {n_pass} of {n_all} criteria met ({name}); χ² = {fi['chisq']:.2f}, df = {int(fi['df'])}, "
-            f"{ptxt}, χ²/df = {fi['cmin/df']:.2f}; N = {int(fi['nobs'])}; "
+            f"Fit: {n_pass} of {n_all} criteria met ({name}); {chi_name} = {fi[chisq_key]:.2f}, df = {df_txt}, "
+            f"{ptxt}, χ²/df = {ratio:.2f}; N = {int(fi['nobs'])}; "
             f"{self.estimator} estimation" + (" with FIML" if self.missing == "fiml" else "")
             + ("" if self.converged else "; NOT converged"), lang)))
-        shown = ft.drop(columns=["key", "passed"])
+        shown = ft.drop(columns=["key", "passed", "index_used"])
         if lang == "en":
             shown = shown.rename(columns={"index": "Index", "value": "Value", "criterion": "Criterion",
-                                          "result": "Result", "source": "Source"})
+                                          "result": "Result", "source": "Source", "chisq": "Chi-square"})
         blocks.append(table(shown, pick("ดัชนีความสอดคล้องกลมกลืนของแบบจำลอง", "Model fit indices and criteria",
                                         lang)))
         blocks += self._estimate_blocks(lang)

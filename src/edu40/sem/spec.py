@@ -34,7 +34,7 @@ from .syntax import Modifier, ParsedModel, parse_model
 __all__ = ["ModelSpec", "ModelSpecError", "build_spec", "GROUP_EQUAL_KINDS"]
 
 GROUP_EQUAL_KINDS = ("loadings", "intercepts", "means", "residuals", "residual.covariances",
-                     "lv.variances", "lv.covariances", "regressions")
+                     "lv.variances", "lv.covariances", "regressions", "thresholds")
 
 
 class ModelSpecError(ValueError):
@@ -61,6 +61,7 @@ class ModelSpec:
     std_lv: bool
     definitions: tuple = ()
     group_labels: list = field(default_factory=list)
+    ordered: tuple = ()          # ordered (categorical) observed variables
 
     @property
     def n_free(self) -> int:
@@ -82,7 +83,8 @@ def _roles(parsed: ParsedModel):
     lv, ind, eqs_y, eqs_x = [], [], [], []
     for t in parsed.terms:
         see(t.lhs)
-        see(t.rhs)
+        if t.op != "|":          # the right side of a threshold statement names a threshold
+            see(t.rhs)
         if t.op == "=~":
             if t.lhs not in lv:
                 lv.append(t.lhs)
@@ -122,8 +124,16 @@ def _key(lhs, op, rhs):
 
 def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bool = False,
                std_lv: bool = False, fixed_x: bool = True, group_equal=(),
-               group_partial=(), orthogonal: bool = False) -> ModelSpec:
-    """Parse ``model`` (lavaan syntax) and build its parameter table."""
+               group_partial=(), orthogonal: bool = False, ordered=None) -> ModelSpec:
+    """Parse ``model`` (lavaan syntax) and build its parameter table.
+
+    ``ordered`` maps each ordered observed variable to its number of
+    thresholds; as lavaan's delta parameterization, such a variable gets
+    free thresholds ``u | t1 ...``, an intercept fixed at 0, a scale
+    ``u ~*~ u`` fixed at 1, and a residual variance that is not a parameter
+    (the rest of its latent response's unit variance, set by the estimator).
+    """
+    ordered = dict(ordered or {})
     parsed = model if isinstance(model, ParsedModel) else parse_model(model)
     ov, lv, roles = _roles(parsed)
     if not ov:
@@ -163,6 +173,11 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
                 raise ModelSpecError(f"line {t.line}: {t.lhs} is an exogenous covariate whose mean is "
                                      f"taken from the data (fixed.x); remove '{t.lhs} ~ 1'")
             add(g, t.lhs, t.op, t.rhs, user=True, mod=mod, line=t.line)
+        for v in ov_nox:
+            if v in ordered:
+                for k in range(1, ordered[v] + 1):
+                    add(g, v, "|", f"t{k}", user=False)
+                add(g, v, "~~", v, user=False, fixed=1.0)
         # (residual) variances
         for v in ov_nox:
             add(g, v, "~~", v, user=False)
@@ -175,9 +190,12 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
         for i, a in enumerate(ov_x):
             for b in ov_x[i:]:
                 add(g, a, "~~", b, user=False, fixed=0.0, exo=True)
+        for v in ov_nox:
+            if v in ordered:
+                add(g, v, "~*~", v, user=False, fixed=1.0)
         if meanstructure:
             for v in ov_nox:
-                add(g, v, "~1", "", user=False)
+                add(g, v, "~1", "", user=False, fixed=0.0 if v in ordered else None)
             for v in ov_x:
                 add(g, v, "~1", "", user=False, fixed=0.0, exo=True)
             free_means = g > 0 and "intercepts" in group_equal
@@ -192,7 +210,8 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
     definitions = _check_definitions(parsed, table)
     return ModelSpec(parsed=parsed, ov=ov, lv=lv, roles=roles, table=table.drop(columns="explicit"),
                      n_groups=n_groups, meanstructure=meanstructure, std_lv=std_lv,
-                     definitions=definitions, group_labels=list(group_labels or range(n_groups)))
+                     definitions=definitions, group_labels=list(group_labels or range(n_groups)),
+                     ordered=tuple(v for v in ov if v in ordered))
 
 
 def _check_names(parsed, table, ov, lv):
@@ -240,6 +259,8 @@ def _equal_kind(row, ov, lv) -> str | None:
         return "regressions"
     if op == "~1":
         return "intercepts" if lhs in ov else "means"
+    if op == "|":
+        return "thresholds"
     if op == "~~":
         if lhs in lv:
             return "lv.variances" if lhs == rhs else "lv.covariances"

@@ -8,6 +8,8 @@ std.all rules (lavaan ``lav_standardize_all``):
 * ``a ~~ b``:   covariance / sqrt(var_a var_b) of the two (residual) variances
   in the model, i.e. a (residual) correlation
 * ``v ~1``:     mean / sd(v)
+* ``u | t``:     threshold / sd(u*)  (the latent response of an ordered variable)
+* ``u ~*~ u``:   1
 
 where sd() are model-implied standard deviations.
 """
@@ -39,7 +41,7 @@ def _index(model, table):
         g = grp == gi
         classes.append((gi, [np.flatnonzero(g & k) for k in (
             op == "=~", op == "~", (op == "~~") & (lhs == rhs), (op == "~~") & (lhs != rhs),
-            op == "~1")]))
+            op == "~1", op == "|", op == "~*~")]))
     idx = {"op": op, "lhs": lhs, "rhs": rhs, "group": grp, "classes": classes}
     holder._std_index = (table, idx)
     return idx
@@ -51,7 +53,7 @@ def standardize(model, theta, table, values=None):
     est = np.asarray(table["est"] if values is None else values, float)
     out = np.full(len(est), np.nan)
     lhs, rhs = idx["lhs"], idx["rhs"]
-    for gi, (load, reg, var, cov, mean) in idx["classes"]:
+    for gi, (load, reg, var, cov, mean, thr, scale) in idx["classes"]:
         _, S, _ = model.matrices(theta, gi)
         S_all, _ = model.all_moments(theta, gi)
         sd = np.sqrt(np.clip(np.diag(S_all), 0, None))
@@ -62,6 +64,8 @@ def standardize(model, theta, table, values=None):
             denom = S[lhs[cov], lhs[cov]] * S[rhs[cov], rhs[cov]]
             out[cov] = np.where(denom > 0, est[cov] / np.sqrt(np.abs(denom)), np.nan)
             out[mean] = est[mean] / sd[lhs[mean]]
+            out[thr] = est[thr] / sd[lhs[thr]]     # thresholds of an ordered variable: on the scale of y*
+            out[scale] = 1.0
     out[~np.isfinite(out)] = np.nan
     return out
 

@@ -9,6 +9,8 @@ Supported (the part of lavaan's syntax that survey models use):
 ``y ~ 1``                 intercept / mean
 ``ind := a*b``            defined parameter (a function of labels)
 ``a == b``                equality constraint between labelled parameters
+``u | t1 + t2``           thresholds of an ordered variable (``ordered=``)
+``u ~*~ u``               scale of an ordered variable's latent response
 ========================  ==================================================
 
 Modifiers before a right-hand variable, joined by ``*``: a number fixes the
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Term", "ParsedModel", "parse_model", "ModelSyntaxError"]
 
-_OPERATORS = ["=~", "~~", ":=", "==", "<", ">", "~", "|"]
+_OPERATORS = ["~*~", "=~", "~~", ":=", "==", "<", ">", "~", "|"]
 _NAME = r"[A-Za-z_.][A-Za-z0-9_.]*"
 
 
@@ -157,6 +159,21 @@ def _merge(mods) -> Modifier:
     return Modifier(fixed=fixed, label=label, free=free, start=start)
 
 
+def _combine(a: tuple, b: tuple, line: int) -> tuple:
+    """Modifiers of the same term given twice: merged group by group."""
+    if not a or not b:
+        return a or b
+    if len(a) != len(b) and 1 not in (len(a), len(b)):
+        raise ModelSyntaxError(f"line {line}: c(...) modifiers of different lengths")
+    n = max(len(a), len(b))
+    a = a * n if len(a) == 1 else a
+    b = b * n if len(b) == 1 else b
+    try:
+        return tuple(_merge([x, y]) for x, y in zip(a, b))
+    except ModelSyntaxError as exc:
+        raise ModelSyntaxError(f"line {line}: {exc}") from None
+
+
 def _parse_modifiers(parts: list[str], line: int) -> tuple:
     """Combine chained modifiers (``start(1)*a*x``); expand ``c(...)`` per group."""
     per_group: list[list[Modifier]] | None = None
@@ -220,25 +237,36 @@ def parse_model(text: str) -> ParsedModel:
             constraints.append((lhs, op, rhs, line))
             continue
         if op == "|":
-            raise ModelSyntaxError(f"line {line}: thresholds ({statement!r}) are for categorical "
-                                   f"estimation, which edu40 does not do; treat Likert items as "
-                                   f"continuous (ML) as AMOS and LISREL users usually do")
+            found: dict = {}
+            for var, mods in _parse_rhs_terms(rhs, line):
+                if not re.fullmatch(r"t[1-9][0-9]*", var):
+                    raise ModelSyntaxError(f"line {line}: thresholds are named t1, t2, ... "
+                                           f"('{lhs} | t1 + t2'), not {var!r}")
+                found[var] = _combine(found[var], mods, line) if var in found else mods
+            terms += [Term(lhs.strip(), "|", var, mods, line) for var, mods in found.items()]
+            continue
         if not lhs or not rhs:
             raise ModelSyntaxError(f"line {line}: {statement!r} needs a left and a right side")
         lhs_names = [s.strip() for s in _split_top(lhs, "+")]
         for name in lhs_names:
             if not re.fullmatch(_NAME, name):
                 raise ModelSyntaxError(f"line {line}: {name!r} is not a variable name")
+        statement_terms: dict = {}
         for var, mods in _parse_rhs_terms(rhs, line):
             for name in lhs_names:
                 if var == "1":
                     if op != "~":
                         raise ModelSyntaxError(f"line {line}: '1' only makes sense as 'y ~ 1'")
-                    terms.append(Term(name, "~1", "", mods, line))
+                    key = (name, "~1", "")
                 else:
                     if op == "=~" and var == name:
                         raise ModelSyntaxError(f"line {line}: {name} cannot be its own indicator")
-                    terms.append(Term(name, op, var, mods, line))
+                    key = (name, op, var)
+                # lavaan merges the modifiers of a term written twice in one statement
+                # ("f =~ c(NA, NA)*x1 + c(l1, l2)*x1", as semTools' measEq.syntax writes)
+                statement_terms[key] = (_combine(statement_terms[key], mods, line)
+                                        if key in statement_terms else mods)
+        terms += [Term(*key, mods, line) for key, mods in statement_terms.items()]
     if not terms:
         raise ModelSyntaxError("the model has no =~, ~ or ~~ statement")
     return ParsedModel(tuple(terms), tuple(definitions), tuple(constraints), text)

@@ -16,6 +16,15 @@ with Chen (2007): metric holds if ΔCFI >= -.010, ΔRMSEA <= .015 and
 ΔSRMR <= .010 — or with Cheung & Rensvold (2002): ΔCFI >= -.01 alone.
 chisq and df at each step equal lavaan's ``cfa(model, data, group=,
 group.equal=)``.
+
+Robust estimators: with MLM / MLR the chi-square difference is the scaled
+difference of Satorra & Bentler (2001), Δ = (T₀ - T₁)/c_d with
+c_d = (df₀c₀ - df₁c₁)/(df₀ - df₁) (lavaan ``lavTestLRT``), and CFI / RMSEA are
+the robust ones; with ordered items (WLSMV ...) the steps are those of
+:mod:`edu40.studies.ordinal_invariance` (thresholds instead of intercepts),
+judged by the changes in the scaled CFI and RMSEA (the robust ones are not
+defined once thresholds are held equal); their difference test (Satorra,
+2000) is not computed.
 """
 
 from __future__ import annotations
@@ -30,7 +39,8 @@ from scipy import stats
 from ..core.blocks import heading, table, text
 from ..core.reportable import Reportable
 from ..core.i18n import check_language
-from ..sem import SEMDataError, fit, parse_model
+from ..sem import SEMDataError, estimator_options, fit, parse_model
+from .ordinal_invariance import ORDINAL_STEPS, step_syntax
 
 __all__ = ["invariance", "InvarianceResult", "STEPS"]
 
@@ -64,6 +74,8 @@ class InvarianceResult(Reportable):
     group: str = ""
     group_sizes: pd.Series = field(default=None, repr=False)
     criteria: str = "chen-2007"
+    estimator: str = "ML"
+    fit_basis: str = "cfi, rmsea"       # the lavaan names of the CFI and RMSEA compared
 
     def to_frame(self, lang=None) -> pd.DataFrame:
         lang = check_language(lang)
@@ -84,6 +96,9 @@ class InvarianceResult(Reportable):
                 f"{self.level} level ({self.criteria})")
         cols = ["step", "chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
                 "delta_cfi", "delta_rmsea", "holds"]
+        if self.estimator != "ML":
+            head += (f"; {self.estimator}: เปรียบเทียบ {self.fit_basis}" if th else
+                     f"; {self.estimator}: compared by {self.fit_basis}")
         return head + "\n" + self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}")
 
     def __str__(self) -> str:
@@ -111,7 +126,8 @@ def _holds(step, dcfi, drmsea, dsrmr, criteria):
 
 def invariance(model: str, data, group: str, *, steps=("configural", "metric", "scalar"),
                strict: bool = False, group_partial=(), criteria: str = "chen-2007",
-               missing: str = "listwise", min_group_size: int | None = None) -> InvarianceResult:
+               missing: str = "listwise", min_group_size: int | None = None,
+               estimator: str = "ML") -> InvarianceResult:
     """Test configural, metric, scalar (and optionally strict) invariance across groups.
 
     Parameters
@@ -130,6 +146,11 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
     min_group_size : int, optional
         Smallest group allowed; default: more rows than observed variables
         (otherwise a group's covariance matrix is singular).
+    estimator : str
+        ``"ML"`` (default), ``"MLM"``/``"MLR"`` (scaled difference test, robust
+        CFI/RMSEA), or ``"WLSMV"`` ... for ordered items: steps configural,
+        metric (thresholds and loadings equal), scalar (+ intercepts), as
+        semTools' ``measEq.syntax`` writes them (Wu & Estabrook, 2016).
 
     Returns
     -------
@@ -147,10 +168,16 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
     """
     if criteria not in CRITERIA:
         raise ValueError(f"criteria must be one of {CRITERIA}, not {criteria!r}")
+    options = estimator_options(estimator)
+    estimator = options["estimator"]
+    ordinal = "ordered" in options
     steps = list(steps) + (["strict"] if strict and "strict" not in steps else [])
-    bad = [s for s in steps if s not in STEPS]
+    allowed = ORDINAL_STEPS if ordinal else STEPS
+    bad = [s for s in steps if s not in allowed]
     if bad:
-        raise ValueError(f"unknown step(s) {bad}; choose from {list(STEPS)}")
+        raise ValueError(f"unknown step(s) {bad} for estimator {estimator}; choose from {list(allowed)}")
+    if ordinal and (missing != "listwise" or group_partial):
+        raise ValueError("with ordered items invariance uses listwise deletion and no group_partial")
     frame = data.data if hasattr(data, "data") and hasattr(data, "instrument") else data
     if group not in frame.columns:
         raise SEMDataError(f"group column {group!r} is not in the data; columns are {list(frame.columns)[:15]}")
@@ -169,14 +196,28 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
             f"groups (e.g. recode the column) or test invariance on a coarser grouping.")
     fits, rows = {}, []
     prev = None
+    basis = {"cfi": "cfi", "rmsea": "rmsea"}
+    if estimator in ("MLM", "MLR"):
+        basis = {"cfi": "cfi.robust", "rmsea": "rmsea.robust"}
+    elif ordinal:
+        basis = {"cfi": "cfi.scaled", "rmsea": "rmsea.scaled"}
+    if ordinal:
+        levels = {v: usable[v].nunique() - 1 for v in observed}
     for step in steps:
-        res = fit(model, frame, group=group, group_equal=STEPS[step], group_partial=group_partial,
-                  missing=missing)
+        if ordinal:
+            res = fit(step_syntax(model, len(sizes), levels, step), frame, group=group,
+                      ordered=observed, estimator=estimator)
+        else:
+            res = fit(model, frame, group=group, group_equal=STEPS[step], group_partial=group_partial,
+                      missing=missing, estimator=estimator)
         fits[step] = res
         fi = res.fit_indices
         row = {"step": step, "npar": int(fi["npar"]), "chisq": fi["chisq"], "df": int(fi["df"]),
-               "pvalue": fi["pvalue"], "cfi": fi["cfi"], "rmsea": fi["rmsea"], "srmr": fi["srmr"],
+               "pvalue": fi["pvalue"], "cfi": fi[basis["cfi"]], "rmsea": fi[basis["rmsea"]], "srmr": fi["srmr"],
                "converged": res.converged}
+        if res.scaled:
+            row["chisq.scaled"] = fi["chisq.scaled"]
+            row["scaling.factor"] = fi["chisq.scaling.factor"]
         if prev is None:
             row.update({"delta_chisq": np.nan, "delta_df": np.nan, "delta_pvalue": np.nan,
                         "delta_cfi": np.nan, "delta_rmsea": np.nan, "delta_srmr": np.nan,
@@ -184,9 +225,15 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
         else:
             d_chi = fi["chisq"] - prev["chisq"]
             d_df = fi["df"] - prev["df"]
+            if estimator in ("MLM", "MLR") and d_df > 0:      # Satorra & Bentler (2001)
+                cd = (fi["df"] * fi["chisq.scaling.factor"] - prev["df"] * prev["chisq.scaling.factor"]) / d_df
+                d_chi = d_chi / cd
+            elif ordinal:
+                d_chi = np.nan
             row.update({"delta_chisq": d_chi, "delta_df": d_df,
                         "delta_pvalue": stats.chi2.sf(d_chi, d_df) if d_df > 0 else np.nan,
-                        "delta_cfi": fi["cfi"] - prev["cfi"], "delta_rmsea": fi["rmsea"] - prev["rmsea"],
+                        "delta_cfi": fi[basis["cfi"]] - prev[basis["cfi"]],
+                        "delta_rmsea": fi[basis["rmsea"]] - prev[basis["rmsea"]],
                         "delta_srmr": fi["srmr"] - prev["srmr"]})
             row["holds"] = res.converged and _holds(step, row["delta_cfi"], row["delta_rmsea"],
                                                     row["delta_srmr"], criteria)
@@ -199,4 +246,5 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
             break
         level = r["step"]
     return InvarianceResult(table=table_, fits=fits, level=level, group=group, group_sizes=sizes,
-                            criteria=criteria)
+                            criteria=criteria, estimator=estimator,
+                            fit_basis=f"{basis['cfi']}, {basis['rmsea']}")

@@ -43,7 +43,7 @@ from .crossvalidation import SplitHalfResult, split_half as _split_half
 from .invariance import InvarianceResult, invariance
 from ..io.loader import Survey, load_survey
 from ..stats.reliability import reliability
-from ..sem import SEMDataError, SEMResult, fit
+from ..sem import SEMDataError, SEMResult, estimator_options, fit
 
 __all__ = ["validate", "SurveyValidation"]
 
@@ -195,7 +195,8 @@ def _reduced_model(instrument: Instrument, present: list) -> tuple[str, list]:
 
 def validate(survey, *, instrument: Instrument | None = None, group: str | None = None,
              reference="default", criteria="hu-bentler-1999", allow_missing_items: bool = False,
-             htmt_limit: float = 0.85, split_half: bool = False, seed=0, lang=None) -> SurveyValidation:
+             htmt_limit: float = 0.85, split_half: bool = False, seed=0, lang=None,
+             estimator: str = "ML") -> SurveyValidation:
     """Validate survey data against its instrument and give a verdict with reasons.
 
     Parameters
@@ -224,6 +225,10 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
         the CFA fitted.
     seed : int
         Seed of the random split.
+    estimator : str
+        ``"ML"`` (default), ``"MLM"``, ``"MLR"`` or, with every item ordered,
+        ``"WLSMV"`` ...; the fit criteria then judge the scaled / robust indices
+        (the fit table says which chi-square each rests on).
 
     Returns
     -------
@@ -250,7 +255,7 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
                      + (f"; factors with fewer than two items dropped: {dropped}" if dropped else ""))
     desc = describe(survey, lang=lang)
     rel = reliability(survey, lang=lang)
-    cfa = fit(model, survey)
+    cfa = fit(model, survey, **estimator_options(estimator))
     fit_tab = cfa.fit_table(criteria, lang="en")
     validity = cfa.reliability()
     htmt = cfa.htmt()
@@ -268,7 +273,7 @@ def validate(survey, *, instrument: Instrument | None = None, group: str | None 
     inv = None
     if group:
         try:
-            inv = invariance(model, survey, group)
+            inv = invariance(model, survey, group, estimator=estimator)
         except SEMDataError as exc:
             notes.append(f"measurement invariance across {group!r} not tested: {exc}")
     split = None
