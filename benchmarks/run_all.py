@@ -31,7 +31,7 @@ import bench_fiml  # noqa: E402
 import bench_fit  # noqa: E402
 import bench_national  # noqa: E402
 import bench_scaling  # noqa: E402
-from _harness import OUT, ROOT, machine, ratio, run_child, save, seconds, table  # noqa: E402
+from _harness import OUT, ROOT, machine, ratio, save, seconds, table  # noqa: E402
 
 RECORD = OUT / "record.json"
 DOC = ROOT / "docs" / "performance.md"
@@ -79,10 +79,13 @@ def _short(cmd: str) -> str:
 
 def _ordinal(quick: bool) -> dict:
     """bench_ordinal.py (WLSMV and polychoric against lavaan and psych) in its own process."""
-    out = run_child([sys.executable, str(Path(__file__).parent / "bench_ordinal.py"), "--repeat",
-                     "2" if quick else "5"] + ([] if quick else ["--psych"]), timeout=3 * 3600)
-    if "error" in out:
-        return {"error": out["error"]}
+    import subprocess
+
+    cmd = [sys.executable, str(Path(__file__).parent / "bench_ordinal.py"), "--repeat",
+           "2" if quick else "5"] + ([] if quick else ["--psych"])
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=str(ROOT), timeout=3 * 3600)
+    if run.returncode != 0:
+        return {"error": (run.stderr or run.stdout)[-800:]}
     return json.loads((OUT / "ordinal.json").read_text())
 
 
