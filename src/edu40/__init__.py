@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from .sem import (fit, SEMResult, SEMWarning, parse_model, ModelSyntaxError, ModelSpecError,
                       SEMDataError, polychoric, PolychoricResult)
     from .sem.bootstrap import BootstrapResult
+    from .sem.compare import chisq_difference
 
     # --- studies: replication, validation, power, pre/post ---------------------------------
     from .studies import published

@@ -7,7 +7,8 @@ from .result import SEMResult
 from .diagnostics import SEMWarning
 from .criteria import CRITERIA
 from .polycor import polychoric, PolychoricResult
+from .compare import chisq_difference
 
 __all__ = ["fit", "SEMResult", "SEMWarning", "parse_model", "ModelSyntaxError", "ModelSpecError",
            "SEMDataError", "CRITERIA", "polychoric", "PolychoricResult",
-           "estimator_options", "ESTIMATORS"]
+           "estimator_options", "ESTIMATORS", "chisq_difference"]

@@ -19,12 +19,14 @@ group.equal=)``.
 
 Robust estimators: with MLM / MLR the chi-square difference is the scaled
 difference of Satorra & Bentler (2001), Δ = (T₀ - T₁)/c_d with
-c_d = (df₀c₀ - df₁c₁)/(df₀ - df₁) (lavaan ``lavTestLRT``), and CFI / RMSEA are
-the robust ones; with ordered items (WLSMV ...) the steps are those of
+c_d = (df₀c₀ - df₁c₁)/(df₀ - df₁), and CFI / RMSEA are the robust ones; with
+ordered items (WLSMV ...) the steps are those of
 :mod:`edu40.studies.ordinal_invariance` (thresholds instead of intercepts),
 judged by the changes in the scaled CFI and RMSEA (the robust ones are not
-defined once thresholds are held equal); their difference test (Satorra,
-2000) is not computed.
+defined once thresholds are held equal), and the difference test is the
+scaled-and-shifted one of Satorra (2000). Each test is lavaan's
+``lavTestLRT`` default; :func:`edu40.sem.compare.chisq_difference` gives the
+formulas.
 """
 
 from __future__ import annotations
@@ -34,12 +36,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..core.blocks import heading, table, text
 from ..core.reportable import Reportable
 from ..core.i18n import check_language
 from ..sem import SEMDataError, estimator_options, fit, parse_model
+from ..sem.compare import difference_method, difference_test
 from .ordinal_invariance import ORDINAL_STEPS, step_syntax
 
 __all__ = ["invariance", "InvarianceResult", "STEPS"]
@@ -97,8 +99,9 @@ class InvarianceResult(Reportable):
         cols = ["step", "chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
                 "delta_cfi", "delta_rmsea", "holds"]
         if self.estimator != "ML":
-            head += (f"; {self.estimator}: เปรียบเทียบ {self.fit_basis}" if th else
-                     f"; {self.estimator}: compared by {self.fit_basis}")
+            test = _DIFFERENCE_TEST[difference_method(self.estimator)][th]
+            head += (f"; {self.estimator}: เปรียบเทียบ {self.fit_basis}, Δχ² {test}" if th else
+                     f"; {self.estimator}: compared by {self.fit_basis}, Δχ² {test}")
         return head + "\n" + self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}")
 
     def __str__(self) -> str:
@@ -115,6 +118,13 @@ class InvarianceResult(Reportable):
     def _repr_html_(self) -> str:
         return (f"<b>{html.escape(self.summary().splitlines()[0])}</b>"
                 + self.table.to_html(index=False, float_format="%.3f"))
+
+
+_DIFFERENCE_TEST = {
+    "standard": ("unscaled", "ไม่ปรับแก้"),
+    "satorra.bentler.2001": ("scaled (Satorra & Bentler, 2001)", "ปรับแก้ (Satorra & Bentler, 2001)"),
+    "satorra.2000": ("scaled and shifted (Satorra, 2000)", "ปรับแก้และเลื่อน (Satorra, 2000)"),
+}
 
 
 def _holds(step, dcfi, drmsea, dsrmr, criteria):
@@ -223,22 +233,20 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
                         "delta_cfi": np.nan, "delta_rmsea": np.nan, "delta_srmr": np.nan,
                         "holds": bool(res.converged)})
         else:
-            d_chi = fi["chisq"] - prev["chisq"]
             d_df = fi["df"] - prev["df"]
-            if estimator in ("MLM", "MLR") and d_df > 0:      # Satorra & Bentler (2001)
-                cd = (fi["df"] * fi["chisq.scaling.factor"] - prev["df"] * prev["chisq.scaling.factor"]) / d_df
-                d_chi = d_chi / cd
-            elif ordinal:
-                d_chi = np.nan
-            row.update({"delta_chisq": d_chi, "delta_df": d_df,
-                        "delta_pvalue": stats.chi2.sf(d_chi, d_df) if d_df > 0 else np.nan,
+            if d_df > 0:        # plain, Satorra-Bentler (2001) or Satorra (2000), as lavTestLRT chooses
+                test = difference_test(fits[prev_step], res)
+                d_chi, d_p = test["delta_chisq"], test["delta_pvalue"]
+            else:
+                d_chi, d_p = fi["chisq"] - prev["chisq"], np.nan
+            row.update({"delta_chisq": d_chi, "delta_df": d_df, "delta_pvalue": d_p,
                         "delta_cfi": fi[basis["cfi"]] - prev[basis["cfi"]],
                         "delta_rmsea": fi[basis["rmsea"]] - prev[basis["rmsea"]],
                         "delta_srmr": fi["srmr"] - prev["srmr"]})
             row["holds"] = res.converged and _holds(step, row["delta_cfi"], row["delta_rmsea"],
                                                     row["delta_srmr"], criteria)
         rows.append(row)
-        prev = fi
+        prev, prev_step = fi, step
     table_ = pd.DataFrame(rows)
     level = "none"
     for r in rows:
