@@ -529,7 +529,8 @@ def test_power_result_shows_itself():
 
 
 # -- docs and layering --------------------------------------------------------------------
-@pytest.mark.parametrize("module", ["edu40.studies.power", "edu40.sem.bootstrap", "edu40.core.parallel"])
+@pytest.mark.parametrize("module", ["edu40.studies.power", "edu40.studies.power_mc", "edu40.sem.bootstrap",
+                                    "edu40.sem.bootci", "edu40.core.parallel"])
 def test_docstring_examples_run(module):
     import importlib
 

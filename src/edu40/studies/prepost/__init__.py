@@ -11,8 +11,9 @@ Methods, formulas and references: ``docs/prepost.md``.
 from ._data import PrePostInputError
 from .core import prepost
 from .indices import effectiveness_index, efficiency_e1e2, normalized_gain, paired_effect_sizes
-from .report import (EffectivenessIndex, Efficiency, GainResult, KnowledgeSatisfaction, PrePostReport, PrePostTest,
-                     SatisfactionResult, TestQuality)
+from .parts import (EffectivenessIndex, Efficiency, GainResult, KnowledgeSatisfaction, PrePostTest, SatisfactionResult,
+                    TestQuality)
+from .report import PrePostReport
 
 __all__ = ["prepost", "PrePostReport", "PrePostInputError", "PrePostTest", "GainResult", "EffectivenessIndex",
            "Efficiency", "TestQuality", "SatisfactionResult", "KnowledgeSatisfaction", "paired_effect_sizes",

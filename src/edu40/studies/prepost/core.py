@@ -14,8 +14,9 @@ from ...stats.testitems import item_difficulty_discrimination, kr20
 from ...stats.ttests import paired_ttest
 from ._data import PrePostInputError, assemble
 from .indices import effectiveness_index, efficiency_e1e2, normalized_gain, paired_effect_sizes
-from .report import (EffectivenessIndex, Efficiency, GainResult, KnowledgeSatisfaction, PrePostReport, PrePostTest,
-                     SatisfactionResult, TestQuality)
+from .parts import (EffectivenessIndex, Efficiency, GainResult, KnowledgeSatisfaction, PrePostTest, SatisfactionResult,
+                    TestQuality)
+from .report import PrePostReport
 
 __all__ = ["prepost"]
 
