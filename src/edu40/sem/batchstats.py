@@ -93,7 +93,7 @@ def standardize_many(bm, theta, table, est, moments=None):
             std[:, reg] = est[:, reg] * sd[:, rhs[reg]] / sd[:, lhs[reg]]
             std[:, var] = est[:, var] / sd[:, lhs[var]] ** 2
             denom = S[:, lhs[cov], lhs[cov]] * S[:, rhs[cov], rhs[cov]]
-            std[:, cov] = np.where(denom > 0, est[:, cov] / np.sqrt(np.abs(denom)), np.nan)
+            std[:, cov] = np.where(denom != 0, est[:, cov] / np.sqrt(np.abs(denom)), np.nan)
             std[:, mean] = est[:, mean] / sd[:, lhs[mean]]
             std[:, thr] = est[:, thr] / sd[:, lhs[thr]]
             std[:, scale] = 1.0

@@ -47,7 +47,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, stats
+from scipy import linalg
 
 from .ordinal import WLSEstimation, estimator_settings, WLS_ESTIMATORS
 from .polychoric import pair_index
@@ -111,8 +111,10 @@ def difference_test(free, restricted) -> dict:
         a = np.sqrt(m / t2)
         b = m - a * t1
         out.update({"shift_a": a, "shift_b": b, "delta_chisq": (T0 - T1) * a + b})
+    from scipy.stats import chi2        # scipy.stats costs a second at import; fitting does not need it
+
     d = out["delta_chisq"]
-    out["delta_pvalue"] = float(stats.chi2.sf(d, m)) if np.isfinite(d) else np.nan
+    out["delta_pvalue"] = float(chi2.sf(d, m)) if np.isfinite(d) else np.nan
     # RMSEA of the difference (RMSEA_D; Savalei, Brace & Fouladi, 2023), lavTestLRT's "RMSEA" column:
     # lavaan 0.6 gives it for unscaled differences of complete-data fits only, and so does edu40
     out["rmsea"] = np.nan

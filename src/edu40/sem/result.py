@@ -307,8 +307,16 @@ class SEMResult(Reportable):
         return R
 
     def modification_indices(self, *, sort: bool = True, minimum: float = 0.0) -> pd.DataFrame:
-        """Modification indices with EPC and standardized EPC (lavaan ``modindices``)."""
-        self._require_ml("modification indices")
+        """Modification indices with EPC and standardized EPC (lavaan ``modindices``).
+
+        With ordered indicators (WLSMV, DWLS, ULS ...) the score test uses the
+        least-squares discrepancy and its expected information, as lavaan does
+        (:mod:`edu40.sem.modindices_wls`).
+        """
+        if getattr(self._prep, "stats", None) is not None:
+            from .modindices_wls import wls_modification_indices
+
+            return wls_modification_indices(self, sort=sort, minimum=minimum)
         return modification_indices(self, sort=sort, minimum=minimum)
 
     def _require_ml(self, what: str) -> None:

@@ -62,7 +62,8 @@ def standardize(model, theta, table, values=None):
             out[reg] = est[reg] * sd[rhs[reg]] / sd[lhs[reg]]
             out[var] = est[var] / sd[lhs[var]] ** 2
             denom = S[lhs[cov], lhs[cov]] * S[rhs[cov], rhs[cov]]
-            out[cov] = np.where(denom > 0, est[cov] / np.sqrt(np.abs(denom)), np.nan)
+            # lavaan divides by √|θ_i θ_j|: a negative (Heywood) variance still standardizes its covariances
+            out[cov] = np.where(denom != 0, est[cov] / np.sqrt(np.abs(denom)), np.nan)
             out[mean] = est[mean] / sd[lhs[mean]]
             out[thr] = est[thr] / sd[lhs[thr]]     # thresholds of an ordered variable: on the scale of y*
             out[scale] = 1.0
