@@ -41,7 +41,9 @@ def test_google_forms_thai_titles_matched_by_the_codebook_text():
     assert set(how.drop("ATM2")) == {"text"}             # grid rows, numbers, Thai digits, ZWSP, NBSP, SARA AM
     assert how["ATM2"].startswith("fuzzy text (0.9")       # typo fixed and spaces dropped by the form
     meta = problems(s, "unknown_column").set_index("column")["action"]
-    assert meta["ประทับเวลา"] == meta["ที่อยู่อีเมล"] == "kept as-is (form metadata column)"
+    assert meta["ประทับเวลา"] == "kept as-is (form metadata column)"
+    assert meta["ที่อยู่อีเมล"] == "kept as-is (form metadata column; e-mail address, checked for double submissions)"
+    assert problems(s, "duplicate_email").empty and problems(s, "header_row").empty   # 12 addresses, header row 1
     assert s.data["ตำแหน่ง"].value_counts()["ครู"] == 8
 
 

@@ -39,6 +39,9 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--on-invalid", choices=["raise", "missing"], default="raise",
                    help="invalid answers: stop with an error (default) or set them missing and record them")
     p.add_argument("--sheet", help="Excel sheet name or position, 0 = first (default: the first sheet)")
+    p.add_argument("--header-row", type=int, metavar="ROW",
+                   help="row of the column headers as Excel shows it, 1 = first (default: found; title "
+                        "lines above the table are skipped and the report says so)")
     p.add_argument("--duration", nargs="+", metavar="COLUMN",
                    help="what times each response: a duration column, or the start and end columns "
                         "(default: found by name; a Google Forms export has no start time)")
@@ -73,6 +76,7 @@ def _load(args):
         raise SystemExit("edu40: --duration takes one duration column or two columns (start, end)")
     return load_survey(args.file, instrument, id_column=args.id_column,
                        on_invalid=args.on_invalid, sheet=args.sheet,
+                       header_row=getattr(args, "header_row", None),
                        duration=duration[0] if duration and len(duration) == 1 else duration,
                        min_seconds=getattr(args, "min_seconds", None),
                        drop_straightliners=getattr(args, "drop_straightliners", False),

@@ -1,6 +1,6 @@
-"""Make the small questionnaire exports in tests/data/ that test_loader_exports.py reads.
+"""Make the small questionnaire exports in tests/data/ that the loader tests (test_loader_*.py) read.
 
-    python tests/data/make_test_data.py          # rewrites the four files next to this script
+    python tests/data/make_test_data.py          # rewrites the files next to this script
 
 Every file is synthetic (no person answered it): 12 respondents x the 42 EM40
 items, answers drawn with a fixed seed, then written in the layout a real
@@ -26,6 +26,17 @@ their bytes change but their content does not.
 - survey_tis620.csv     Saved as "CSV" by Excel on Thai Windows: TIS-620/cp874 bytes, Thai
                         headers and answer words, start and end times in Buddhist Era years
                         (15/6/2567 = 15 June 2024).
+- survey_titled.xlsx    A Thai workbook whose sheet starts with a title (merged cells), the
+                        school's name and a blank row; the header is row 4, numbered Thai
+                        question titles, a blank row inside the table.
+- survey_titled.csv     That kind of sheet saved by Excel as "CSV UTF-8" (with BOM): a title
+                        line and an empty line, padded with commas as Excel writes them; the
+                        header is line 3, item codes, a respondent id.
+- google_forms_resubmit.csv
+                        Google Forms with the English interface and Thai questions
+                        ("Timestamp", "Email Address"), where teachers submitted the form again
+                        (the address typed in other case, with a trailing space), and two early
+                        responses have no address (collected before e-mail collection was on).
 """
 
 from __future__ import annotations
@@ -48,7 +59,19 @@ PLANTS = {
     "survey_workbook.xlsx": {"speeders": {2: 45, 7: 70}, "blank_row_after": 5},
     "survey_spss_th.sav": {"speeder": (3, 50), "straight_liner": 10, "user_missing": (6, "HRM2")},
     "survey_tis620.csv": {"speeder": (9, 60)},
+    # header row 4 (3 title rows above); a blank row inside the table after respondent 7
+    "survey_titled.xlsx": {"header_row": 4, "out_of_range": (2, "QMG4", 6), "blank_row_after": 7,
+                           "straight_liner": 10},
+    "survey_titled.csv": {"header_row": 3, "out_of_range": (5, "IQA2", 0)},
+    # respondent -> the earlier respondent whose address it repeats (as typed)
+    "google_forms_resubmit.csv": {"same_email_as": {5: (1, "Teacher02@School.ac.th "),
+                                                    9: (4, "teacher05@school.ac.th"),
+                                                    10: (4, " TEACHER05@school.ac.th")},
+                                  "no_email": (0, 3)},
 }
+
+TITLE = "แบบสอบถามเรื่อง การบริหารจัดการสถานศึกษาในยุคการศึกษา 4.0"
+SCHOOL = "โรงเรียนบ้านหนองบัว สำนักงานเขตพื้นที่การศึกษาประถมศึกษาขอนแก่น เขต 1"
 
 
 def em40():
@@ -191,12 +214,76 @@ def tis620(path: Path) -> pd.DataFrame:
     return a
 
 
+def titled_workbook(path: Path) -> pd.DataFrame:
+    from openpyxl.styles import Alignment, Font
+
+    inst = em40()
+    a = answers(SEED + 4)
+    plant = PLANTS[path.name]
+    a.iloc[plant["straight_liner"]] = 3
+    shown = a.astype(object)
+    row, item, value = plant["out_of_range"]
+    shown.loc[row, item] = value
+    shown.columns = [f"{k}. {inst.label(c, 'th')}" for k, c in enumerate(inst.item_codes, start=1)]
+    table = pd.concat([pd.DataFrame({"เลขที่": range(1, N + 1),
+                                     "ตำแหน่ง": ["ครู"] * 9 + ["รองผู้อำนวยการ"] * 3}), shown], axis=1)
+    blank = plant["blank_row_after"] + 1
+    table = pd.concat([table.iloc[:blank], pd.DataFrame([{}]), table.iloc[blank:]], ignore_index=True)
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        table.to_excel(xl, sheet_name="ข้อมูล", index=False, startrow=plant["header_row"] - 1)
+        ws = xl.sheets["ข้อมูล"]
+        ws["A1"], ws["A2"] = TITLE, SCHOOL
+        ws["A1"].font = Font(bold=True, size=16)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=12)
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=12)
+        ws["A1"].alignment = ws["A2"].alignment = Alignment(horizontal="center")
+    return a
+
+
+def titled_csv(path: Path) -> pd.DataFrame:
+    a = answers(SEED + 5)
+    plant = PLANTS[path.name]
+    shown = a.astype(object)
+    row, item, value = plant["out_of_range"]
+    shown.loc[row, item] = value
+    table = pd.concat([pd.DataFrame({"รหัส": [f"T{i + 1:02d}" for i in range(N)]}), shown], axis=1)
+    pad = "," * (table.shape[1] - 1)
+    lines = [f"รายงานผลการสำรวจ {TITLE}{pad}", pad]          # Excel pads every row to the table's width
+    assert len(lines) == plant["header_row"] - 1
+    body = table.to_csv(index=False, lineterminator="\r\n")
+    path.write_bytes(("\r\n".join(lines) + "\r\n" + body).encode("utf-8-sig"))
+    return a
+
+
+def google_forms_resubmit(path: Path) -> pd.DataFrame:
+    inst = em40()
+    a = answers(SEED + 6)
+    plant = PLANTS[path.name]
+    email = [f"teacher{i + 1:02d}@school.ac.th" for i in range(N)]
+    for i, (_, typed) in plant["same_email_as"].items():
+        email[i] = typed
+    for i in plant["no_email"]:
+        email[i] = ""
+    cols: dict[str, list] = {
+        "Timestamp": [f"6/{17 + i // 5}/2024 {9 + i % 5}:{(11 * i) % 60:02d}:{(17 * i) % 60:02d}" for i in range(N)],
+        "Email Address": email,
+    }
+    for code in inst.item_codes:
+        cols[f"{inst.label(inst.factor_of(code), 'th')} [{inst.label(code, 'th')}]"] = list(a[code].map(WORDS))
+    pd.DataFrame(cols).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    return a
+
+
 def main() -> None:
     truth = {"google_forms_th.csv": google_forms(HERE / "google_forms_th.csv"),
              "survey_workbook.xlsx": workbook(HERE / "survey_workbook.xlsx"),
              "survey_spss_th.sav": spss(HERE / "survey_spss_th.sav"),
-             "survey_tis620.csv": tis620(HERE / "survey_tis620.csv")}
-    # The answers each file encodes, as numbers (before the planted blank and user-missing cells).
+             "survey_tis620.csv": tis620(HERE / "survey_tis620.csv"),
+             "survey_titled.xlsx": titled_workbook(HERE / "survey_titled.xlsx"),
+             "survey_titled.csv": titled_csv(HERE / "survey_titled.csv"),
+             "google_forms_resubmit.csv": google_forms_resubmit(HERE / "google_forms_resubmit.csv")}
+    # The answers each file encodes, as numbers (before the planted blank, user-missing and
+    # out-of-range cells).
     expected = pd.concat([a.assign(file=name, respondent=range(N))[["file", "respondent", *a.columns]]
                           for name, a in truth.items()], ignore_index=True)
     expected.to_csv(HERE / "expected_answers.csv", index=False, lineterminator="\n")

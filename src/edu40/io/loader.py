@@ -3,10 +3,11 @@
 Reads CSV (UTF-8, UTF-8 with BOM, TIS-620/cp874), Excel, SPSS ``.sav``
 (value labels and user-missing codes honoured) and Google Forms exports
 (question text as headers; answers such as ``"มากที่สุด"`` or
-``"5 - มากที่สุด"``), matches columns to instrument items, and returns a
-:class:`Survey` whose :attr:`Survey.validation` lists every problem with the
-row as the file shows it (header = row 1; SPSS: case number), the column,
-the value and what was done.  No row is dropped without a record.
+``"5 - มากที่สุด"``), finds the header row below any title lines, matches
+columns to instrument items, and returns a :class:`Survey` whose
+:attr:`Survey.validation` lists every problem with the row as the file shows
+it (SPSS: case number), the column, the value and what was done.  No row is
+dropped without a record.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import pandas as pd
 from .instrument import EM40, Instrument
 from .scales import MISSING_TOKENS, LikertScale, compact_text, normalize_text
 
+from .duplicates import find_email_column, flag_duplicates
+from .header import HeaderSearch, check_header_row, header_action, no_items_error
 from .readers import _read
 from .screening import find_timing, screen_responses
 from .survey import (_FORM_META, _ID_NAMES, _PROBLEM_COLUMNS, Survey, SurveyInputError,
@@ -53,11 +56,12 @@ def _header_variants(header: str) -> list[str]:
 
 
 def _match_columns(columns, instrument: Instrument, mapping: dict | None, source: str,
-                   labels: dict | None = None):
+                   labels: dict | None = None, quick: bool = False):
     """Return (column -> item, column -> how it was matched).
 
     ``labels``: SPSS variable labels; a column whose name says nothing
-    (``Q1``) is matched by its label as by a header.
+    (``Q1``) is matched by its label as by a header.  ``quick``: mapping,
+    code and exact text only, no errors (to score rows as header candidates).
     """
     items = instrument.item_codes
     by_code = {i.casefold(): i for i in items}
@@ -72,6 +76,8 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
     how: dict[str, str] = {}
     if mapping:
         for col, item in mapping.items():
+            if quick and (col not in columns or item not in items):
+                continue
             if col not in columns:
                 raise SurveyInputError(f"{source}: mapping names column {col!r}, which is not in the "
                                        f"file; the columns are {list(columns)}")
@@ -104,6 +110,8 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
             matched[col], how[col] = found, "text"
         elif col in labels and (found := by_text(labels[col])):
             matched[col], how[col] = found, "variable label"
+    if quick:
+        return matched, how
     # A long text cut short: SPSS keeps 255 bytes of a variable label (85 Thai characters in
     # UTF-8), and some export tools cut headers.  A long prefix of exactly one item text is that item.
     taken = set(matched.values())
@@ -156,7 +164,7 @@ def _match_columns(columns, instrument: Instrument, mapping: dict | None, source
 def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None = None,
                 scale: LikertScale | int | None = None, id_column: str | None = None,
                 on_invalid: str = "raise", duplicates: str = "flag", sheet=None,
-                encoding: str | None = None, straightline_min_items: int = 10,
+                header_row: int | None = None, encoding: str | None = None, straightline_min_items: int = 10,
                 duration=None, min_seconds: float | None = None,
                 drop_straightliners: bool = False, drop_speeders: bool = False) -> Survey:
     """Read a questionnaire export, match it to an instrument, and validate it.
@@ -187,12 +195,22 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         first invalid cells (row, column, value) with the total count.
         ``"missing"``: invalid cells become missing, each recorded.
     duplicates : {"flag", "keep-first", "raise"}
-        Repeated respondent ids: kept and flagged; later copies excluded and
-        recorded; or an error.
+        Repeated respondents: kept and flagged; later submissions excluded
+        and recorded; or an error.  Compared by the respondent id column;
+        without one, by the e-mail column of a Google Forms export
+        (``Email Address``, ``ที่อยู่อีเมล``, ``อีเมล`` ...), ignoring case and
+        spaces around the address; blank addresses are not compared.
     sheet : str or int, optional
         Excel sheet by name or position (0 = first; default: the first).  A
         sheet that is not in the workbook is an error listing the sheets; the
         report names the sheet read (``validation.sheet``).
+    header_row : int, optional
+        Row of the column headers in a CSV file or an Excel sheet, numbered
+        as Excel shows it (1 = the first row).  Default: the first row,
+        unless a later row among the first 20 names clearly more items (title
+        lines such as ``"แบบสอบถามเรื่อง ..."`` above the table); the report
+        then says which row was taken and how many lines above it were
+        skipped.  Row numbers in the report stay those of the file.
     encoding : str, optional
         Force a text encoding (default: detect UTF-8 / UTF-16 / TIS-620; for
         SPSS, the encoding the file declares).
@@ -231,6 +249,7 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         raise ValueError(f"on_invalid must be 'raise' or 'missing', not {on_invalid!r}")
     if duplicates not in ("flag", "keep-first", "raise"):
         raise ValueError(f"duplicates must be 'flag', 'keep-first' or 'raise', not {duplicates!r}")
+    header_row = check_header_row(header_row)
     if scale is None:
         scale = instrument.scale
     elif isinstance(scale, (int, np.integer)):
@@ -242,7 +261,11 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
             found = {}
         return [c for c in header if c not in found]
 
-    table = _read(source, sheet, encoding, text_columns)
+    def header_score(cells):
+        return len(set(_match_columns(cells, instrument, mapping, "", quick=True)[0].values()))
+
+    table = _read(source, sheet, encoding, text_columns,
+                  HeaderSearch(header_row, header_score, len(instrument.item_codes)))
     src = table.source
     frame = table.frame
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -266,13 +289,10 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
 
     matched, how = _match_columns(list(frame.columns), instrument, mapping, src, table.column_labels)
     if not matched:
-        where = (f" (sheet {table.sheet!r}; the workbook's sheets are {list(table.sheets)}: pass sheet= "
-                 f"to read another)" if len(table.sheets) > 1 else "")
-        raise SurveyInputError(
-            f"{src}: no column matches an item of {instrument.name}{where}. Expected item codes such as "
-            f"{instrument.item_codes[:3]} or the item texts as headers; the file's columns are "
-            f"{list(frame.columns)[:12]}{' ...' if len(frame.columns) > 12 else ''}. Pass "
-            f"mapping={{column: item}} or another instrument.")
+        raise no_items_error(table, list(frame.columns), instrument, header_row)
+    if table.header_row and table.header_row > 1:
+        add(table.header_row, "", "", table.above, "header_row", "info",
+            header_action(table.header_row, header_row))
     timing = find_timing([c for c in frame.columns if c not in matched], duration, src)
     item_cols = [c for c in frame.columns if c in matched]
 
@@ -352,29 +372,9 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
     keep[empty] = False
     add_rows(empty, "", "", "", "empty_row", "warning", "excluded (no item answered)")
 
-    # Duplicate respondent ids.
-    if id_column:
-        id_series = pd.Series(ids)
-        dup_mask = (id_series.duplicated(keep=False) & (id_series != "") & keep).to_numpy()
-        if dup_mask.any():
-            if duplicates == "raise":
-                first = ids[dup_mask][0]
-                where = [int(r) for r in rows[ids == first]]
-                raise SurveyInputError(
-                    f"{src}: respondent id {first!r} appears in {table.row_label}s {where} "
-                    f"(column '{id_column}'); {int(dup_mask.sum())} rows share an id. Remove double "
-                    f"submissions, or load with duplicates='flag' or 'keep-first'.")
-            later = id_series.duplicated(keep="first").to_numpy() & dup_mask
-            if duplicates == "keep-first":
-                keep[later] = False
-                idx = np.flatnonzero(later)
-                add_rows(idx, id_column, "", ids[idx], "duplicate_id", "warning",
-                         "excluded (a later copy of an id already kept)")
-                idx = np.flatnonzero(dup_mask & ~later)
-            else:
-                idx = np.flatnonzero(dup_mask)
-            add_rows(idx, id_column, "", ids[idx], "duplicate_id", "warning",
-                     "kept; check for a double submission")
+    # Double submissions: the same respondent id, or (no id column) the same e-mail address.
+    email_column = None if id_column else find_email_column([c for c in frame.columns if c not in matched])
+    flag_duplicates(frame, ids, id_column, email_column, keep, rows, duplicates, add_rows, src, table.row_label)
 
     # Straight-liners and speeders among the rows kept so far: flagged, excluded only if asked.
     keep, screening = screen_responses(
@@ -401,7 +401,8 @@ def load_survey(source, instrument: Instrument = EM40, *, mapping: dict | None =
         if col in matched:
             continue
         kind = ("respondent id column" if col == id_column else
-                "form metadata column" if normalize_text(col) in _FORM_META else "other column")
+                "form metadata column; e-mail address, checked for double submissions" if col == email_column
+                else "form metadata column" if normalize_text(col) in _FORM_META else "other column")
         add(np.nan, col, "", "", "unknown_column", "info", f"kept as-is ({kind})", "")
 
     # Reverse-keyed items: recode so that high always means more of the factor.
@@ -452,7 +453,7 @@ def _build_report(table, frame, problems, matched, how, instrument, rows_kept, i
                             n_items=len(instrument), n_items_found=len(set(matched.values())),
                             problems=prob, column_map=cmap, missing_by_item=missing_by_item,
                             row_label=table.row_label, sheet=table.sheet, sheets=table.sheets,
-                            encoding_detected=table.encoding_detected,
+                            encoding_detected=table.encoding_detected, header_row=table.header_row,
                             screening=screening if screening is not None else empty_screening())
 
 

@@ -3,13 +3,15 @@
 Every cell is kept as the text the file holds, so the loader can report the
 exact value of each problem; SPSS value labels, variable labels and
 user-missing codes travel with the table, and so do the workbook's sheet
-names and the text encoding found.
+names, the text encoding found and the header row (a CSV or a sheet may have
+title lines above its table; :mod:`edu40.io.header` picks the header).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 
+from .header import HeaderSearch, skipped_text
 from .scales import normalize_text
 from .survey import SurveyInputError
 
@@ -38,6 +41,48 @@ class _Table:
     sheet: str | None = None                            # the Excel sheet read
     sheets: tuple = ()                                  # every sheet of the workbook
     encoding_detected: bool = False                     # True: found by edu40, not given
+    header_row: int | None = None                       # row of the headers as the file shows it
+    above: str = ""                                     # the text of the lines above the header
+
+
+def _sniff(lines: list[str]) -> str:
+    """The delimiter of a CSV from its first lines."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        # title lines above the table defeat the sniffer: the delimiter splitting some line the most
+        most = {d: max((line.count(d) for line in lines), default=0) for d in ",;\t|"}
+        best = max(most, key=most.get)
+        return best if most[best] else ","
+
+
+_EOL = re.compile(r"\r\n|\r|\n")
+
+
+def _first_records(text: str, sep: str, n: int) -> tuple[list[list[str]], list[int]]:
+    """The first ``n`` records of a CSV text, and where each record starts (character offsets).
+
+    A record is a row as Excel shows the file: a quoted cell may span lines.
+    """
+    end = 0
+
+    def lines():   # the text's lines, ends kept, read lazily (no copy of a large file)
+        nonlocal end
+        while end < len(text):
+            m = _EOL.search(text, end)
+            start, end = end, (m.end() if m else len(text))
+            yield text[start:end]
+
+    records, starts = [], [0]
+    try:
+        for record in csv.reader(lines(), delimiter=sep):
+            records.append(record)
+            starts.append(end)
+            if len(records) >= n:
+                break
+    except csv.Error:
+        pass   # pandas reports a malformed file below
+    return records, starts
 
 
 def _decode_text(raw: bytes, source: str, encoding: str | None) -> tuple[str, str, bool]:
@@ -67,19 +112,23 @@ def _decode_text(raw: bytes, source: str, encoding: str | None) -> tuple[str, st
                            f"Save it from Excel as 'CSV UTF-8', or pass encoding=...")
 
 
-def _read_csv(path: Path, encoding: str | None, text_columns=None) -> _Table:
+def _read_csv(path: Path, encoding: str | None, text_columns=None, search: HeaderSearch | None = None) -> _Table:
     """Read a CSV; ``text_columns(header)`` names the columns to keep as text.
 
     Item columns are left to pandas' type inference (fast for numbers; text
     answers stay text); other columns stay text so that codes such as "0012"
     keep their leading zeros until the loader decides what they are.
+    ``search`` picks the header row when title lines come first.
     """
     text, enc, detected = _decode_text(path.read_bytes(), path.name, encoding)
-    sample = "\n".join(text[:20000].splitlines()[:20])
-    try:
-        sep = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        sep = ","
+    lines = max(20, search.row + 5 if search is not None and search.row else 0)   # a header far down
+    sep = _sniff(text[:1000 * lines].splitlines()[:lines])
+    k, above = 0, ""
+    if search is not None:
+        records, starts = _first_records(text, sep, search.rows_needed)
+        k = search.choose(records, path.name)
+        above = skipped_text(records, k)
+        text = text[starts[k]:]
     try:
         header = pd.read_csv(io.StringIO(text), sep=sep, nrows=0).columns
         as_text = text_columns([str(c).strip() for c in header]) if text_columns else list(header)
@@ -87,9 +136,12 @@ def _read_csv(path: Path, encoding: str | None, text_columns=None) -> _Table:
         frame = pd.read_csv(io.StringIO(text), dtype=dtype, keep_default_na=False,
                             na_values=[""], skip_blank_lines=False, sep=sep)
     except (pd.errors.ParserError, ValueError) as exc:
-        raise SurveyInputError(f"{path.name}: not a well-formed CSV table ({exc}). "
-                               f"Check for unbalanced quotes or a wrong delimiter.") from None
-    return _Table(frame, np.arange(len(frame)) + 2, path.name, "csv", enc, encoding_detected=detected)
+        raise SurveyInputError(f"{path.name}: not a well-formed CSV table ({str(exc).strip()}). Check for "
+                               f"unbalanced quotes or a wrong delimiter; if lines above the table hold a "
+                               f"title, pass header_row= the row of the column headers (as Excel shows "
+                               f"it).") from None
+    return _Table(frame, np.arange(len(frame)) + k + 2, path.name, "csv", enc, encoding_detected=detected,
+                  header_row=k + 1, above=above)
 
 
 def _sheet_list(names) -> str:
@@ -117,7 +169,7 @@ def _pick_sheet(names: list[str], sheet, source: str) -> str:
                            f"{_sheet_list(names)}. Pass sheet= one of these names or positions (0 = first).")
 
 
-def _read_excel(path: Path, sheet) -> _Table:
+def _read_excel(path: Path, sheet, search: HeaderSearch | None = None) -> _Table:
     try:
         book = pd.ExcelFile(path)
     except ImportError as exc:   # .xls needs xlrd, which edu40 does not install
@@ -129,8 +181,15 @@ def _read_excel(path: Path, sheet) -> _Table:
     with book:
         names = [str(n) for n in book.sheet_names]
         chosen = _pick_sheet(names, sheet, path.name)
-        frame = pd.read_excel(book, sheet_name=chosen, dtype=object)
-    return _Table(frame, np.arange(len(frame)) + 2, path.name, "excel", sheet=chosen, sheets=tuple(names))
+        k, above = 0, ""
+        if search is not None:
+            first = pd.read_excel(book, sheet_name=chosen, header=None, nrows=search.rows_needed, dtype=object)
+            rows = first.to_numpy(dtype=object).tolist()
+            k = search.choose(rows, f"{path.name} (sheet {chosen!r})")
+            above = skipped_text(rows, k)
+        frame = pd.read_excel(book, sheet_name=chosen, header=k, dtype=object)
+    return _Table(frame, np.arange(len(frame)) + k + 2, path.name, "excel", sheet=chosen, sheets=tuple(names),
+                  header_row=k + 1, above=above)
 
 
 def _read_sav(path: Path, encoding: str | None = None) -> _Table:
@@ -155,8 +214,16 @@ def _read_sav(path: Path, encoding: str | None = None) -> _Table:
                   encoding_detected=encoding is None and file_encoding is not None)
 
 
-def _read(source, sheet, encoding, text_columns=None) -> _Table:
+def _no_header_row(search: HeaderSearch | None, what: str) -> None:
+    if search is not None and search.row is not None:
+        raise SurveyInputError(f"{what}: header_row= picks the row of column headers in a CSV file or an "
+                               f"Excel sheet; this source has no such row. Leave header_row=None.")
+
+
+def _read(source, sheet, encoding, text_columns=None, search: HeaderSearch | None = None) -> _Table:
+    """Read a DataFrame or a file; ``search`` finds the header row of a CSV file or an Excel sheet."""
     if isinstance(source, pd.DataFrame):
+        _no_header_row(search, "<DataFrame>: a DataFrame has its columns already")
         return _Table(source.reset_index(drop=True).astype(object), np.asarray(source.index),
                       "<DataFrame>", "dataframe", row_label="index")
     path = Path(source)
@@ -164,10 +231,11 @@ def _read(source, sheet, encoding, text_columns=None) -> _Table:
         raise FileNotFoundError(f"{path}: no such file. Check the path (working directory: {Path.cwd()}).")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path, encoding, text_columns)
+        return _read_csv(path, encoding, text_columns, search)
     if suffix in (".xlsx", ".xlsm", ".xls"):
-        return _read_excel(path, sheet)
+        return _read_excel(path, sheet, search)
     if suffix in (".sav", ".zsav"):
+        _no_header_row(search, f"{path.name}: an SPSS file names its variables itself")
         return _read_sav(path, encoding)
     raise SurveyInputError(f"{path.name}: unknown file type {suffix!r}. edu40 reads .csv, .xlsx "
                            f"and SPSS .sav files; export your data to one of these.")

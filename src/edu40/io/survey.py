@@ -2,8 +2,9 @@
 
 :class:`Survey` holds the numeric answers and the respondents' other columns;
 :class:`ValidationReport` lists every problem with the row as the file shows
-it (header = row 1; SPSS: case number), the column, the value and the action
-taken.  :func:`edu40.load_survey` (:mod:`edu40.io.loader`) makes both.
+it (the row number Excel shows, title lines above the header counted; SPSS:
+case number), the column, the value and the action taken.
+:func:`edu40.load_survey` (:mod:`edu40.io.loader`) makes both.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from .scales import LikertScale
 __all__ = ["Survey", "ValidationReport", "SurveyInputError"]
 
 _ID_NAMES = ["respondent_id", "respondent", "participant_id", "id", "รหัส", "รหัสผู้ตอบ", "เลขที่", "no", "case"]
-_FORM_META = ["timestamp", "ประทับเวลา", "email address", "ที่อยู่อีเมล", "อีเมล", "email", "score", "คะแนน"]
+# E-mail columns (normalized headers): Google Forms' own ("Email Address", "ที่อยู่อีเมล") and the
+# questions form authors add; used to find double submissions when there is no respondent id.
+_EMAIL_NAMES = ["email address", "ที่อยู่อีเมล", "อีเมล", "email", "e-mail", "e-mail address", "อีเมล์",
+                "ที่อยู่อีเมล์", "ที่อยู่ email", "ที่อยู่ e-mail"]
+_FORM_META = ["timestamp", "ประทับเวลา", *_EMAIL_NAMES, "score", "คะแนน"]
 _PROBLEM_COLUMNS = ["row", "respondent", "column", "item", "value", "problem", "severity", "action"]
 
 # What each kind of problem means, for the summary (en, th).
@@ -33,6 +38,9 @@ PROBLEM_TEXT = {
     "user_missing": ("SPSS user-missing code", "รหัสค่าสูญหายของ SPSS"),
     "missing_code": ("missing-answer code (NA, #N/A, n/a, -)", "รหัสแทนการไม่ตอบ (NA, #N/A, n/a, -)"),
     "duplicate_id": ("duplicate respondent id", "รหัสผู้ตอบซ้ำ"),
+    "duplicate_email": ("e-mail address that submitted more than once", "อีเมลที่ส่งแบบสอบถามมากกว่าหนึ่งครั้ง"),
+    "header_row": ("header row below title lines (lines above skipped)",
+                   "แถวหัวตารางอยู่ใต้บรรทัดชื่อเรื่อง (ข้ามบรรทัดด้านบน)"),
     "straight_lining": ("same answer to every item (straight-liner)", "ตอบค่าเดียวกันทุกข้อ"),
     "speeding": ("completed too fast (speeder)", "ใช้เวลาตอบเร็วเกินไป"),
     "time_unknown": ("completion time unknown", "ไม่ทราบเวลาที่ใช้ตอบ"),
@@ -99,11 +107,16 @@ class ValidationReport(Reportable):
         ``encoding_detected`` is False when the caller gave it.
     sheet : str or None
         The Excel sheet read; ``sheets`` lists every sheet of the workbook.
+    header_row : int or None
+        Row of the column headers as the file shows it (1 = the first row;
+        higher when title lines above the table were skipped); None for
+        SPSS files and DataFrames.
     rows_read, rows_kept : int
         Data rows in the file, and rows in ``Survey.data``.
     problems : DataFrame
-        One row per problem: ``row`` (as the file shows it: header = row 1;
-        SPSS: case number), ``respondent``, ``column``, ``item``, ``value``,
+        One row per problem: ``row`` (as the file shows it: the row number
+        in Excel, title lines above the header counted; SPSS: case number),
+        ``respondent``, ``column``, ``item``, ``value``,
         ``problem`` (a key of :data:`PROBLEM_TEXT`), ``severity``
         (``error`` / ``warning`` / ``info``) and ``action`` (what was done).
     column_map : DataFrame
@@ -134,6 +147,7 @@ class ValidationReport(Reportable):
     sheets: tuple = ()
     encoding_detected: bool = False
     screening: pd.DataFrame = field(default=None, repr=False)
+    header_row: int | None = None
 
     def __post_init__(self):
         if self.screening is None:
@@ -185,6 +199,10 @@ class ValidationReport(Reportable):
             others = [s for s in self.sheets if s != self.sheet]
             parts.append((f"ชีต '{self.sheet}'" if th else f"sheet '{self.sheet}'")
                          + ((f" จาก {len(self.sheets)} ชีต" if th else f" of {len(self.sheets)}") if others else ""))
+        if self.header_row and self.header_row > 1:
+            n = self.header_row - 1
+            parts.append(f"หัวตารางที่แถว {self.header_row} ข้าม {n} บรรทัดด้านบน" if th else
+                         f"header row {self.header_row}, {n} line{'s' if n > 1 else ''} above skipped")
         return f"{self.source} ({'; '.join(parts)})"
 
     def screening_table(self, lang: str | None = None) -> pd.DataFrame:
@@ -336,6 +354,17 @@ _ACTION_TH = [
     (r"^excluded \(no item answered\)$", "ตัดออก (ไม่ได้ตอบข้อใดเลย)"),
     (r"^kept; check for a double submission$", "เก็บไว้; โปรดตรวจสอบการส่งซ้ำ"),
     (r"^excluded \(a later copy of an id already kept\)$", "ตัดออก (ส่งซ้ำ เก็บรายการแรกไว้)"),
+    (r"^kept; (\d+) submissions with this e-mail \((rows|cases|index) ([^)]*)\); check for a double submission$",
+     lambda m: f"เก็บไว้; อีเมลนี้ส่งแบบสอบถาม {m[1]} ครั้ง ({_ROWS_TH[m[2]]} {m[3]}); โปรดตรวจสอบการส่งซ้ำ"),
+    (r"^kept; first of (\d+) submissions with this e-mail \((rows|cases|index) ([^)]*)\)$",
+     lambda m: f"เก็บไว้; รายการแรกจาก {m[1]} รายการที่ใช้อีเมลนี้ ({_ROWS_TH[m[2]]} {m[3]})"),
+    (r"^excluded \(a later submission with an e-mail already kept: (row|case|index) ([^)]*)\)$",
+     lambda m: f"ตัดออก (ส่งซ้ำด้วยอีเมลที่เก็บไว้แล้ว: {_ROWS_TH[m[1]]} {m[2]})"),
+    (r"^row (\d+) taken as the header \((found|header_row=\d+)\); (\d+) line\(s\) above it skipped$",
+     lambda m: f"ใช้แถวที่ {m[1]} เป็นแถวหัวตาราง ({'ตรวจพบอัตโนมัติ' if m[2] == 'found' else m[2]}); "
+               f"ข้าม {m[3]} บรรทัดด้านบน"),
+    (r"^kept as-is \((.*); e-mail address, checked for double submissions\)$",
+     r"เก็บไว้ตามเดิม (\1; ใช้อีเมลตรวจการส่งซ้ำ)"),
     (r"^set to missing(.*)$", r"กำหนดเป็นค่าสูญหาย\1"),
     (r"^rejected(.*)$", r"ไม่รับค่านี้\1"),
     (r"^not in the file; analyses needing it will say so$", "ไม่พบในไฟล์; การวิเคราะห์ที่ต้องใช้จะแจ้งให้ทราบ"),
@@ -345,6 +374,9 @@ _ACTION_TH = [
     (r"^(\d+) answers recoded as (.*)$", r"กลับค่าคำตอบ \1 รายการเป็น \2"),
     (r"\(scale is (\d+)-(\d+)\)", r"(มาตรวัด \1-\2)"),
 ]
+
+
+_ROWS_TH = {"row": "แถวที่", "rows": "แถวที่", "case": "รายที่", "cases": "รายที่", "index": "ดัชนี"}
 
 
 def action_text(action: str, lang: str = "en") -> str:
