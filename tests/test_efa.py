@@ -240,7 +240,7 @@ def test_plots():
 
 # --------------------------------------------------------------------------- the modules
 EFA_MODULES = ["stats._factor_data", "stats.efa_extract", "stats.factors", "stats.efa", "stats.efa_result",
-               "stats.efa_plots"]
+               "stats.efa_plots", "stats.efa_scores"]
 
 
 @pytest.mark.parametrize("module", EFA_MODULES)

@@ -42,7 +42,8 @@ class FactorData:
     ``n_obs`` is the sample size the test statistics use: the complete rows
     (listwise) or, as ``psych``, the number of rows read (pairwise);
     ``pair_counts`` holds the respondents behind each correlation (pairwise).
-    ``raw`` keeps the item answers used (None for a matrix input).
+    ``raw`` keeps the item answers used, ``answers`` every row read (both None
+    for a matrix input).
     """
 
     corr: np.ndarray
@@ -53,6 +54,7 @@ class FactorData:
     excluded: int = 0
     pair_counts: np.ndarray | None = None
     raw: pd.DataFrame | None = field(default=None, repr=False)
+    answers: pd.DataFrame | None = field(default=None, repr=False)
     labels: dict = field(default_factory=dict)
     instrument: object = None
 
@@ -212,4 +214,4 @@ def factor_data(x, *, items=None, nan_policy: str = "listwise", n_obs: int | Non
             f"Use nan_policy='listwise'")
     return FactorData(corr=corr, items=names, n_obs=n_obs_used, nan_policy=nan_policy, rows_read=rows_read,
                       excluded=rows_read - len(used) if nan_policy == "listwise" else 0,
-                      pair_counts=counts, raw=used, labels=labels, instrument=inst)
+                      pair_counts=counts, raw=used, answers=frame, labels=labels, instrument=inst)

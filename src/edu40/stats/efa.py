@@ -71,7 +71,8 @@ def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: st
         ``loadings`` (pattern, h2, u2, complexity), ``structure`` and ``phi``
         (oblique), ``variance``, ``eigenvalues``, ``fit``, ``adequacy``,
         ``evidence`` (number-of-factors criteria when they chose
-        ``n_factors``); ``loading_table()``, ``cross_loadings``,
+        ``n_factors``); ``scores()``, ``score_weights()`` and
+        ``determinacy()`` (factor scores); ``loading_table()``, ``cross_loadings``,
         ``no_loadings``, ``to_model()``, ``report_blocks()`` and the exports
         (``to_html``, ``to_docx``, ``to_excel``, ``to_markdown``).
 
@@ -171,4 +172,5 @@ def efa(x, n_factors: int | None = None, *, method: str = "minres", rotation: st
                      phi=pd.DataFrame(phi, index=names, columns=names) if phi is not None else None,
                      variance=variance, eigenvalues=eig, fit=fit, adequacy=adequacy, evidence=evidence,
                      heywood=heywood, rows={"th": data.rows_note("th"), "en": data.rows_note("en")}, notes=tuple(notes),
-                     cautions=tuple(cautions), labels=data.labels, instrument=data.instrument)
+                     cautions=tuple(cautions), labels=data.labels, instrument=data.instrument,
+                     corr=data.frame(), data=data.answers)

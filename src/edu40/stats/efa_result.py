@@ -11,6 +11,7 @@ import pandas as pd
 from ..core.blocks import figure, heading, table, text, warning
 from ..core.i18n import check_language, pick
 from ..core.results import Result, fmt, fmt_p
+from .efa_scores import FactorScores
 from .factors import AdequacyResult, NFactorsResult
 
 __all__ = ["EFAResult", "METHOD_NAMES", "ROTATION_NAMES"]
@@ -38,7 +39,7 @@ _FIT_ROWS = [("chisq", "χ²"), ("df", "df"), ("pvalue", "p"), ("tli", "TLI"), (
 
 
 @dataclass(frozen=True, eq=False)
-class EFAResult(Result):
+class EFAResult(FactorScores, Result):
     """An exploratory factor solution (see :func:`edu40.efa`).
 
     Attributes
@@ -65,6 +66,11 @@ class EFAResult(Result):
         ``{"th": {item: text}, "en": {...}}`` from the instrument of a Survey.
     instrument : Instrument or None
         The instrument of a Survey input (see :meth:`instrument_match`).
+    corr : DataFrame or None
+        The item correlation matrix the factors were extracted from.
+    data : DataFrame or None
+        The item answers read, every row (the rows left out listwise
+        included), for :meth:`scores`; None for a correlation-matrix input.
     """
 
     TITLE = ("การวิเคราะห์องค์ประกอบเชิงสำรวจ (EFA)", "Exploratory factor analysis (EFA)")
@@ -92,6 +98,8 @@ class EFAResult(Result):
     cautions: tuple = ()
     labels: dict = field(default_factory=dict, repr=False)
     instrument: object = field(default=None, repr=False)
+    corr: pd.DataFrame | None = field(default=None, repr=False)
+    data: pd.DataFrame | None = field(default=None, repr=False)
 
     # -- the solution ---------------------------------------------------------------
     @property
@@ -298,6 +306,11 @@ class EFAResult(Result):
             fi = self.fit
             lines.append(f"χ²({fi['df']:.0f}) = {fi['chisq']:.2f}, {fmt_p(fi['pvalue'])}; TLI = {fmt(fi['tli'], 3)}; "
                          f"RMSEA = {fmt(fi['rmsea'], 3)}; RMSR = {fi['rmsr']:.3f}")
+        if self.method != "principal" and self.corr is not None:
+            rho = ", ".join(f"{f} {c:.2f}" for f, c in zip(self.factors, self.determinacy()["correlation"]))
+            lines.append(pick(f"ความแน่นอนของคะแนนองค์ประกอบ (สหสัมพันธ์ของคะแนนแบบถดถอยกับองค์ประกอบ): {rho}",
+                              f"Factor score determinacy (correlation of regression scores with factors): {rho}",
+                              lang))
         lines += ["! " + s for s in self._issue_lines(lang)]
         return "\n".join(lines)
 
@@ -332,7 +345,7 @@ class EFAResult(Result):
                                  "com": pick("ความซับซ้อน", "Complexity", lang)})
 
     def report_blocks(self, lang: str | None = None, *, figures: bool = True) -> list:
-        """Warnings, the summary, adequacy, number of factors, variance, loadings, factor correlations, fit, CFA syntax."""
+        """Warnings, summary, adequacy, number of factors, variance, loadings, Φ, fit, score determinacy, CFA syntax."""
         lang = check_language(lang)
         blocks = [heading(pick(*self.TITLE, lang))]
         blocks += [warning(s) for s in self._issue_lines(lang)]
@@ -368,6 +381,17 @@ class EFAResult(Result):
                                                            lang),
                                 note=pick("χ² ปรับแก้ของ Bartlett ตาม psych::fa", "Bartlett-corrected χ² as psych::fa",
                                           lang)))
+        if self.method != "principal" and self.corr is not None:
+            d = self.determinacy()
+            d.columns = [pick("องค์ประกอบ", "Factor", lang),
+                         pick("สหสัมพันธ์ของคะแนนกับองค์ประกอบ", "Correlation of scores with factor", lang), "R²",
+                         pick("สหสัมพันธ์ต่ำสุดของคะแนนที่เป็นไปได้", "Minimum correlation of possible scores", lang)]
+            blocks.append(table(d, pick("ความแน่นอนของคะแนนองค์ประกอบแบบถดถอย", "Determinacy of the regression factor "
+                                        "scores", lang),
+                                note=pick("ตาม print(psych::fa); ควรสูงกว่า .90 ถ้าจะใช้คะแนนองค์ประกอบแทนองค์ประกอบ "
+                                          "(Gorsuch, 1983); คะแนน: result.scores()",
+                                          "As print(psych::fa); above .90 before scores stand in for the factors "
+                                          "(Gorsuch, 1983); the scores: result.scores()", lang)))
         if figures:
             def draw():
                 from .efa_plots import loading_heatmap
