@@ -83,9 +83,13 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     likelihood : {"normal", "wishart"}
         ``"normal"`` (default) matches lavaan: chi-square = N F.  ``"wishart"``
         uses the unbiased covariance and (N - 1) F, as AMOS and LISREL print.
-    missing : {"listwise", "fiml"}
+    missing : {"listwise", "fiml", "pairwise"}
         Listwise deletion (excluded rows are counted in ``warnings``), or full
-        information ML with a mean structure (Arbuckle, 1996).
+        information ML with a mean structure (Arbuckle, 1996).  With ordered
+        indicators: ``"listwise"`` or ``"pairwise"`` (thresholds from each
+        item's answers, each polychoric correlation from the rows that answered
+        both, Γ from the casewise scores with missing terms 0; lavaan
+        ``missing = "pairwise"``).
     std_lv : bool
         Identify factors by unit variances instead of a marker loading.
     group, group_equal, group_partial
@@ -160,16 +164,17 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
                              f"({est_name}) need engine='edu40'")
         if cov is not None or data is None:
             raise ValueError("ordered indicators need raw data (data=), not a covariance matrix")
-        if missing != "listwise" or likelihood != "normal":
-            raise ValueError("with ordered indicators edu40 deletes incomplete rows listwise (lavaan's "
-                             "default); missing= and likelihood= do not apply")
+        if missing not in ("listwise", "pairwise") or likelihood != "normal":
+            raise ValueError("with ordered indicators incomplete rows are deleted listwise (lavaan's "
+                             "default) or each statistic uses the rows that answered it "
+                             "(missing='pairwise'); FIML and likelihood= do not apply")
         if hasattr(data, "data") and hasattr(data, "instrument"):
             data = data.data
         from .ordinal_fit import fit_ordinal
         with one_blas_thread():
             return fit_ordinal(model, data, ordered=ordered, estimator=est_name, group=group,
                                std_lv=std_lv, group_equal=group_equal, group_partial=group_partial,
-                               min_count=min_count, start=start)
+                               min_count=min_count, start=start, missing=missing)
     if likelihood not in ("normal", "wishart"):
         raise ValueError(f"likelihood must be 'normal' or 'wishart', not {likelihood!r}")
     if missing not in ("listwise", "fiml"):

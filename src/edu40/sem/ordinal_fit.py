@@ -104,7 +104,7 @@ def _levels(frame: pd.DataFrame, ordered: list, group, min_count: int, where="th
 
 
 def fit_ordinal(model, data, *, ordered, estimator="WLSMV", group=None, std_lv=False,
-                group_equal=(), group_partial=(), min_count=2, start=None):
+                group_equal=(), group_partial=(), min_count=2, start=None, missing="listwise"):
     """Fit ``model`` to ``data`` by DWLS / WLS / ULS with ordered indicators; returns an SEMResult."""
     from .result import SEMResult
 
@@ -131,11 +131,22 @@ def fit_ordinal(model, data, *, ordered, estimator="WLSMV", group=None, std_lv=F
     values = frame[ov]
     numeric = [v for v in ov if v not in ordered]
     _numeric(frame, numeric)
-    incomplete = values.isna().any(axis=1)
-    if incomplete.any():
-        excluded.append(("missing answers (listwise deletion, as lavaan's default for categorical data)",
-                         int(incomplete.sum())))
-        frame = frame[~incomplete]
+    if missing == "pairwise":
+        if values[numeric].isna().any().any():
+            bad = [v for v in numeric if values[v].isna().any()]
+            raise SEMDataError(f"missing='pairwise' leaves out missing answers of ordered items only; the "
+                               f"continuous variable(s) {bad} have missing values. Use missing='listwise' "
+                               f"or declare them ordered")
+        empty = values.isna().all(axis=1)
+        if empty.any():
+            excluded.append(("no answer to any item of the model", int(empty.sum())))
+            frame = frame[~empty]
+    else:
+        incomplete = values.isna().any(axis=1)
+        if incomplete.any():
+            excluded.append(("missing answers (listwise deletion, as lavaan's default for categorical data)",
+                             int(incomplete.sum())))
+            frame = frame[~incomplete]
     levels = _levels(frame, ordered, group, min_count)
     labels = list(dict.fromkeys(frame[group].tolist())) if group else ["all"]
     spec = build_spec(parsed, n_groups=len(labels), group_labels=labels if group else None,
@@ -169,7 +180,7 @@ def fit_ordinal(model, data, *, ordered, estimator="WLSMV", group=None, std_lv=F
     warnings = _data_warnings(stats)
     return SEMResult(model=model, fit_indices=indices, converged=outcome.converged,
                      iterations=outcome.iterations, optimizer_message=outcome.message,
-                     estimator=estimator.upper(), likelihood="normal", missing="listwise",
+                     estimator=estimator.upper(), likelihood="normal", missing=missing,
                      excluded=tuple(excluded), rows_read=rows_read, group=group, _spec=spec,
                      _model=model_ram, _theta=outcome.theta, _vcov=vcov, _moments=moments,
                      _prep=_Prep(groups, stats), _singular_information=singular,

@@ -363,12 +363,14 @@ def _univariate_scores(stats: OrdinalStats, rows: slice):
             t = stats.thresholds[v]
             lim = np.concatenate([[-np.inf], t, [np.inf]])
             c = C[:, v].astype(np.int64)
-            pc = ndtr(lim[c + 1]) - ndtr(lim[c])
+            seen = c >= 0                      # a missing answer (-1) scores 0 (pairwise deletion)
+            cs = np.where(seen, c, 0)
+            pc = ndtr(lim[cs + 1]) - ndtr(lim[cs])
             S = np.zeros((m, len(t)))
             rr = np.arange(m)
-            up = c < len(t)
+            up = seen & (c < len(t))
             S[rr[up], c[up]] += _dnorm(t[c[up]]) / pc[up]
-            lo = c > 0
+            lo = seen & (c > 0)
             S[rr[lo], c[lo] - 1] -= _dnorm(t[c[lo] - 1]) / pc[lo]
             th_cols.append(S)
         else:
@@ -490,8 +492,9 @@ def _numeric_pair(stats, i, j, rho, th_start, var_pos, sd):
 def _nacov(stats: OrdinalStats, chunk: int = 20000) -> np.ndarray:
     """Γ = N A⁻¹ (Σ s s') A⁻ᵀ (then H for continuous variables), in :meth:`obs_vector` order."""
     n, p = stats.n, stats.p
-    if np.isnan(stats.codes).any() or (stats.codes[:, stats.ordered] < 0).any():
-        raise ValueError("the asymptotic covariance of the sample statistics needs complete rows")
+    if np.isnan(stats.codes).any():
+        raise ValueError("the asymptotic covariance of the sample statistics needs complete rows of the "
+                         "continuous variables (missing answers of ordered items may be left out pairwise)")
     th_start = np.concatenate([[0], np.cumsum([len(t) for t in stats.thresholds])])
     n_th = th_start[-1]
     num = list(stats.numeric)
@@ -536,8 +539,10 @@ def _nacov(stats: OrdinalStats, chunk: int = 20000) -> np.ndarray:
         C = stats.codes[rows]
         S2 = np.zeros((len(S1), n2))
         if len(both):
-            idx = C[:, a].astype(np.int64) * Kmax + C[:, b].astype(np.int64)
-            S2[:, both] = s_table[np.arange(len(both))[None, :], idx]
+            ca, cb = C[:, a].astype(np.int64), C[:, b].astype(np.int64)
+            idx = np.maximum(ca, 0) * Kmax + np.maximum(cb, 0)
+            # a pair with a missing answer scores 0: each ρ rests on the rows that answered both
+            S2[:, both] = np.where((ca >= 0) & (cb >= 0), s_table[np.arange(len(both))[None, :], idx], 0.0)
         for k, part in parts.items():
             S2[:, k] = part[0](C)
         a22 += np.sum(S2 * S2, axis=0)
