@@ -126,3 +126,18 @@ def test_aic_and_bic_for_ml_only():
 def test_docstring_example_runs():
     result = doctest.testmod(compare, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_ordinal_invariance_with_pairwise_deletion():
+    """psych::bfi by gender, every respondent kept (lavaan missing = 'pairwise')."""
+    bfi = pd.read_csv(HERE / "data" / "bfi.csv").dropna(subset=["gender"])
+    model = "\n".join(f"{f} =~ " + " + ".join(f"{p}{i}" for i in range(1, 6))
+                      for f, p in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"),
+                                   ("open", "O")])
+    inv = edu40.invariance(model, bfi, "gender", estimator="WLSMV", missing="pairwise")
+    ref = REF["bfi_invariance_pairwise"]
+    t = inv.table
+    assert inv.fits["configural"].fit_indices["nobs"] == len(bfi)
+    assert np.allclose(t["chisq"], ref["chisq"], rtol=1e-6)
+    assert np.allclose(t["delta_chisq"][1:], ref["chisq_diff"][1:], rtol=1e-6)
+    assert t["delta_pvalue"][1] == pytest.approx(ref["pvalue"][1], rel=1e-5)

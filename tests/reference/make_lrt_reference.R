@@ -48,13 +48,13 @@ for (e in c("ML", "MLM", "MLR")) {
 # --- ordered-item invariance (measEq.syntax, delta parameterization, std.lv, Wu & Estabrook 2016) ---
 steps <- list(configural = "configural", metric = c("thresholds", "loadings"),
               scalar = c("thresholds", "loadings", "intercepts"))
-measeq <- function(model, data, items, group, estimator)
+measeq <- function(model, data, items, group, estimator, missing = "listwise")
   lapply(steps, function(ge) {
     syntax <- as.character(measEq.syntax(model, data = data, ordered = items, parameterization = "delta",
                                          ID.fac = "std.lv", ID.cat = "Wu.Estabrook.2016", group = group,
                                          group.equal = ge))
     cfa(syntax, data = data, ordered = items, group = group, parameterization = "delta",
-        estimator = estimator)
+        estimator = estimator, missing = missing)
   })
 ref$hs_invariance_wlsmv <- lrt(measeq(hs_model, hs, paste0("x", 1:9), "school", "WLSMV"),
   "lavTestLRT(configural, metric, scalar)  # measEq.syntax(hs_model, hs_ordered, group = 'school'), WLSMV")
@@ -63,6 +63,10 @@ ref$hs_invariance_ulsmv <- lrt(measeq(hs_model, hs, paste0("x", 1:9), "school", 
 bfi_c <- bfi[complete.cases(bfi[, c(bfi_items, "gender")]), ]
 ref$bfi_invariance_wlsmv <- lrt(measeq(bfi_model, bfi_c, bfi_items, "gender", "WLSMV"),
   "lavTestLRT(configural, metric, scalar)  # measEq.syntax(bfi_model, na.omit(bfi), group = 'gender'), WLSMV")
+
+bfi_g <- bfi[!is.na(bfi$gender), ]
+ref$bfi_invariance_pairwise <- lrt(measeq(bfi_model, bfi_g, bfi_items, "gender", "WLSMV", "pairwise"),
+  "lavTestLRT(configural, metric, scalar)  # measEq.syntax(bfi_model, bfi, group = 'gender'), WLSMV, missing = 'pairwise'")
 
 writeLines(toJSON(ref, digits = I(12), auto_unbox = TRUE, pretty = FALSE, na = "null"),
            "tests/reference/lrt_reference.json")

@@ -153,6 +153,9 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
         Parameters freed in every step, e.g. ``["ACL =~ ACL3", "ACL3 ~1"]``
         (partial invariance).
     criteria : {"chen-2007", "cheung-rensvold-2002"}
+    missing : {"listwise", "fiml", "pairwise"}
+        Missing answers: listwise deletion (default), FIML (ML, MLR), or with
+        ordered items ``"pairwise"`` (see :func:`edu40.fit`).
     min_group_size : int, optional
         Smallest group allowed; default: more rows than observed variables
         (otherwise a group's covariance matrix is singular).
@@ -186,8 +189,9 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
     bad = [s for s in steps if s not in allowed]
     if bad:
         raise ValueError(f"unknown step(s) {bad} for estimator {estimator}; choose from {list(allowed)}")
-    if ordinal and (missing != "listwise" or group_partial):
-        raise ValueError("with ordered items invariance uses listwise deletion and no group_partial")
+    if ordinal and (missing not in ("listwise", "pairwise") or group_partial):
+        raise ValueError("with ordered items invariance deletes missing answers listwise or pairwise "
+                         "(missing='pairwise') and takes no group_partial")
     frame = data.data if hasattr(data, "data") and hasattr(data, "instrument") else data
     if group not in frame.columns:
         raise SEMDataError(f"group column {group!r} is not in the data; columns are {list(frame.columns)[:15]}")
@@ -216,7 +220,7 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
     for step in steps:
         if ordinal:
             res = fit(step_syntax(model, len(sizes), levels, step), frame, group=group,
-                      ordered=observed, estimator=estimator)
+                      ordered=observed, estimator=estimator, missing=missing)
         else:
             res = fit(model, frame, group=group, group_equal=STEPS[step], group_partial=group_partial,
                       missing=missing, estimator=estimator)
