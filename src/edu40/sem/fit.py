@@ -96,7 +96,12 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         Multiple-group analysis: the grouping column; parameter kinds held
         equal across groups (``"loadings"``, ``"intercepts"``, ``"residuals"``,
         ``"means"``, ``"lv.variances"``, ``"lv.covariances"``, ``"regressions"``,
-        ``"residual.covariances"``); exceptions as ``"f =~ x3"``.
+        ``"residual.covariances"``, ``"thresholds"``); exceptions as ``"f =~ x3"``.
+        As lavaan, groups 2, 3 ... then get free factor means when intercepts
+        or thresholds are equal (unless ``"means"`` are), free factor
+        variances with ``std_lv`` and equal loadings (unless
+        ``"lv.variances"`` are), and free scales of ordered items when
+        thresholds are equal.
     engine : {"edu40", "semopy"}
         Who finds the estimates: edu40's Fisher scoring (default), or
         semopy's ``Model`` (MLW objective).  Either way edu40 computes the

@@ -181,8 +181,11 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
         # (residual) variances
         for v in ov_nox:
             add(g, v, "~~", v, user=False)
+        # lavaan frees in groups 2, 3 ... what equal parameters make identified again
+        # (lav_partable_flat): the factor variances when std.lv fixes them and loadings are equal
+        free_lv_var = g > 0 and "loadings" in group_equal and "lv.variances" not in group_equal
         for f in lv:
-            add(g, f, "~~", f, user=False, fixed=1.0 if std_lv else None)
+            add(g, f, "~~", f, user=False, fixed=1.0 if std_lv and not free_lv_var else None)
         for a, b in combinations(roles["lv.x"], 2):
             add(g, a, "~~", b, user=False, fixed=0.0 if orthogonal else None)
         for a, b in combinations(roles["lv.y"] + roles["ov.y"], 2):
@@ -190,15 +193,19 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
         for i, a in enumerate(ov_x):
             for b in ov_x[i:]:
                 add(g, a, "~~", b, user=False, fixed=0.0, exo=True)
+        # ... the scales of ordered variables when thresholds are equal (delta parameterization)
+        free_scales = g > 0 and "thresholds" in group_equal
         for v in ov_nox:
             if v in ordered:
-                add(g, v, "~*~", v, user=False, fixed=1.0)
+                add(g, v, "~*~", v, user=False, fixed=None if free_scales else 1.0)
         if meanstructure:
             for v in ov_nox:
                 add(g, v, "~1", "", user=False, fixed=0.0 if v in ordered else None)
             for v in ov_x:
                 add(g, v, "~1", "", user=False, fixed=0.0, exo=True)
-            free_means = g > 0 and "intercepts" in group_equal
+            # ... and the factor means when intercepts or thresholds are equal, unless means are too
+            free_means = (g > 0 and ("intercepts" in group_equal or "thresholds" in group_equal)
+                          and "means" not in group_equal)
             for f in lv:
                 add(g, f, "~1", "", user=False, fixed=None if free_means else 0.0)
     table = pd.DataFrame(rows)
