@@ -50,7 +50,7 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         likelihood: str = "normal", missing: str = "listwise", std_lv: bool = False,
         group: str | None = None, group_equal=(), group_partial=(), meanstructure=None,
         fixed_x: bool = True, start=None, engine: str = "edu40", ordered=None,
-        min_count: int = 2) -> SEMResult:
+        min_count: int = 2, parameterization: str = "delta") -> SEMResult:
     """Fit a structural equation model: maximum likelihood (also robust), or least squares for ordered items.
 
     Parameters
@@ -80,6 +80,13 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
     min_count : int
         With ``ordered=``: the fewest respondents a category may have (default
         2); rarer categories stop with an error that names them.
+    parameterization : {"delta", "theta"}
+        With ``ordered=``: lavaan's ``parameterization``. ``"delta"`` (default)
+        fixes the scales of the latent responses (``u ~*~ u``) and lets their
+        residual variances follow; ``"theta"`` fixes the residual variances
+        (``u ~~ u``, 1 in the first group) and lets the scales follow. The fit
+        is the same; the estimates are on other scales, and strict invariance
+        (equal residual variances) needs ``"theta"``.
     likelihood : {"normal", "wishart"}
         ``"normal"`` (default) matches lavaan: chi-square = N F.  ``"wishart"``
         uses the unbiased covariance and (N - 1) F, as AMOS and LISREL print.
@@ -179,7 +186,8 @@ def fit(model: str, data=None, *, cov=None, nobs=None, mean=None, sds=None, esti
         with one_blas_thread():
             return fit_ordinal(model, data, ordered=ordered, estimator=est_name, group=group,
                                std_lv=std_lv, group_equal=group_equal, group_partial=group_partial,
-                               min_count=min_count, start=start, missing=missing)
+                               min_count=min_count, start=start, missing=missing,
+                               parameterization=parameterization)
     if likelihood not in ("normal", "wishart"):
         raise ValueError(f"likelihood must be 'normal' or 'wishart', not {likelihood!r}")
     if missing not in ("listwise", "fiml"):

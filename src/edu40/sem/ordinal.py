@@ -72,11 +72,18 @@ def estimator_settings(name: str):
 
 
 class DeltaRAMModel(RAMModel):
-    """The RAM model of latent responses; ordered variables' residual variances follow from Δ."""
+    """The RAM model of latent responses.
+
+    Delta parameterization (lavaan's default): the scales Δ are parameters and an ordered
+    variable's residual variance follows from them (its latent response has variance 1/Δ²).
+    Theta parameterization: the residual variances are parameters and the scales follow,
+    Δ = 1/√diag(Σ*).
+    """
 
     def __init__(self, spec, groups, *, weights=None):
         super().__init__(spec, groups, weights=weights, meanstructure=True)
         ov = spec.ov
+        self.theta_parameterization = getattr(spec, "parameterization", "delta") == "theta"
         self.ordered_idx = np.array([ov.index(v) for v in spec.ordered], dtype=int)
         self.scale_free, self.scale_fixed = [], []
         pos = {v: i for i, v in enumerate(ov)}
@@ -103,6 +110,13 @@ class DeltaRAMModel(RAMModel):
                                  f"(leave them out of ordered=) to use them as predictors")
 
     def scales(self, theta, gi) -> np.ndarray:
+        if self.theta_parameterization:
+            out = np.ones(len(self.spec.ov))
+            o = self.ordered_idx
+            if len(o):
+                sigma, *_ = self.moments(theta, gi)
+                out[o] = 1.0 / np.sqrt(np.diag(sigma)[o])
+            return out
         free = self.scale_free[gi]
         out = self.scale_fixed[gi].copy()
         out[free >= 0] = theta[free[free >= 0]]
@@ -111,7 +125,7 @@ class DeltaRAMModel(RAMModel):
     def matrices(self, theta, gi):
         A, S, m = super().matrices(theta, gi)
         o = self.ordered_idx
-        if len(o):
+        if len(o) and not self.theta_parameterization:
             S[o, o] = 0.0
             E = np.linalg.inv(np.eye(self.n_nodes) - A)
             Eo = E[o]
@@ -136,6 +150,20 @@ class DeltaRAMModel(RAMModel):
             self._row_cache = cache
         _, free, fixed, rows, groups, nodes = cache
         est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
+        if self.theta_parameterization:
+            # the residual variances are parameters; the scales are what follows from them
+            if len(cache) == 6:
+                t = table
+                srows = np.flatnonzero((t["op"] == "~*~").to_numpy() & (t["free"] == 0).to_numpy())
+                ov_pos = {v: i for i, v in enumerate(self.spec.ov)}
+                cache = cache + (srows, t["group"].to_numpy()[srows],
+                                 np.array([ov_pos[v] for v in t["lhs"].to_numpy()[srows]], dtype=int))
+                self._row_cache = cache
+            srows, sgroups, snodes = cache[6:]
+            for gi in np.unique(sgroups):
+                sel = sgroups == gi
+                est[srows[sel]] = self.scales(theta, gi)[snodes[sel]]
+            return est
         for gi in np.unique(groups):
             _, S, _ = self.matrices(theta, gi)
             sel = groups == gi
@@ -237,6 +265,15 @@ class WLSEstimation:
         for a, b in ((ix.pi, ix.pj), (ix.pj, ix.pi)):
             rows = np.flatnonzero(sf[a] >= 0)
             np.add.at(D, (base + rows, sf[a[rows]]), d[b[rows]] * sigma[a[rows], b[rows]])
+        if model.theta_parameterization and len(model.ordered_idx):
+            # Δ = Σ*_vv^(-1/2) depends on every parameter: ∂Δ_v = -Δ_v³ ∂Σ*_vv / 2
+            dd = np.zeros((len(d), q))
+            oi = model.ordered_idx
+            dd[oi] = -0.5 * (d[oi] ** 3)[:, None] * J[oi * (oi + 1) // 2 + oi]
+            rows = np.flatnonzero(o)
+            D[rows] += (tau - mu[v])[rows, None] * dd[v[rows]]
+            D[base:] += ((d[ix.pj] * sigma[ix.pi, ix.pj])[:, None] * dd[ix.pi]
+                         + (d[ix.pi] * sigma[ix.pi, ix.pj])[:, None] * dd[ix.pj])
         return est, D
 
     # -- discrepancy ------------------------------------------------------------------------

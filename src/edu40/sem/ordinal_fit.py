@@ -104,7 +104,8 @@ def _levels(frame: pd.DataFrame, ordered: list, group, min_count: int, where="th
 
 
 def fit_ordinal(model, data, *, ordered, estimator="WLSMV", group=None, std_lv=False,
-                group_equal=(), group_partial=(), min_count=2, start=None, missing="listwise"):
+                group_equal=(), group_partial=(), min_count=2, start=None, missing="listwise",
+                parameterization="delta"):
     """Fit ``model`` to ``data`` by DWLS / WLS / ULS with ordered indicators; returns an SEMResult."""
     from .result import SEMResult
 
@@ -152,7 +153,7 @@ def fit_ordinal(model, data, *, ordered, estimator="WLSMV", group=None, std_lv=F
     spec = build_spec(parsed, n_groups=len(labels), group_labels=labels if group else None,
                       meanstructure=True, std_lv=std_lv, fixed_x=True, group_equal=tuple(group_equal),
                       group_partial=tuple(group_partial),
-                      ordered={v: len(levels[v]) - 1 for v in ordered})
+                      ordered={v: len(levels[v]) - 1 for v in ordered}, parameterization=parameterization)
     is_ord = np.array([v in ordered for v in spec.ov])
     lev = [list(range(len(levels[v]))) if v in levels else None for v in spec.ov]
     stats = []

@@ -62,6 +62,7 @@ class ModelSpec:
     definitions: tuple = ()
     group_labels: list = field(default_factory=list)
     ordered: tuple = ()          # ordered (categorical) observed variables
+    parameterization: str = "delta"   # of ordered variables: "delta" (scales) or "theta" (residual variances)
 
     @property
     def n_free(self) -> int:
@@ -124,7 +125,8 @@ def _key(lhs, op, rhs):
 
 def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bool = False,
                std_lv: bool = False, fixed_x: bool = True, group_equal=(),
-               group_partial=(), orthogonal: bool = False, ordered=None) -> ModelSpec:
+               group_partial=(), orthogonal: bool = False, ordered=None,
+               parameterization: str = "delta") -> ModelSpec:
     """Parse ``model`` (lavaan syntax) and build its parameter table.
 
     ``ordered`` maps each ordered observed variable to its number of
@@ -132,7 +134,12 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
     free thresholds ``u | t1 ...``, an intercept fixed at 0, a scale
     ``u ~*~ u`` fixed at 1, and a residual variance that is not a parameter
     (the rest of its latent response's unit variance, set by the estimator).
+    In the theta parameterization the residual variance is a parameter fixed
+    at 1 and the scale follows from it.
     """
+    if parameterization not in ("delta", "theta"):
+        raise ModelSpecError(f"parameterization must be 'delta' or 'theta', not {parameterization!r}")
+    theta = parameterization == "theta"
     ordered = dict(ordered or {})
     parsed = model if isinstance(model, ParsedModel) else parse_model(model)
     ov, lv, roles = _roles(parsed)
@@ -173,11 +180,13 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
                 raise ModelSpecError(f"line {t.line}: {t.lhs} is an exogenous covariate whose mean is "
                                      f"taken from the data (fixed.x); remove '{t.lhs} ~ 1'")
             add(g, t.lhs, t.op, t.rhs, user=True, mod=mod, line=t.line)
+        # equal thresholds free the scales (delta) or the residual variances (theta) of groups 2, 3 ...
+        free_scales = g > 0 and "thresholds" in group_equal
         for v in ov_nox:
             if v in ordered:
                 for k in range(1, ordered[v] + 1):
                     add(g, v, "|", f"t{k}", user=False)
-                add(g, v, "~~", v, user=False, fixed=1.0)
+                add(g, v, "~~", v, user=False, fixed=None if theta and free_scales else 1.0)
         # (residual) variances
         for v in ov_nox:
             add(g, v, "~~", v, user=False)
@@ -193,11 +202,9 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
         for i, a in enumerate(ov_x):
             for b in ov_x[i:]:
                 add(g, a, "~~", b, user=False, fixed=0.0, exo=True)
-        # ... the scales of ordered variables when thresholds are equal (delta parameterization)
-        free_scales = g > 0 and "thresholds" in group_equal
         for v in ov_nox:
             if v in ordered:
-                add(g, v, "~*~", v, user=False, fixed=None if free_scales else 1.0)
+                add(g, v, "~*~", v, user=False, fixed=None if free_scales and not theta else 1.0)
         if meanstructure:
             for v in ov_nox:
                 add(g, v, "~1", "", user=False, fixed=0.0 if v in ordered else None)
@@ -218,7 +225,7 @@ def build_spec(model, *, n_groups: int = 1, group_labels=None, meanstructure: bo
     return ModelSpec(parsed=parsed, ov=ov, lv=lv, roles=roles, table=table.drop(columns="explicit"),
                      n_groups=n_groups, meanstructure=meanstructure, std_lv=std_lv,
                      definitions=definitions, group_labels=list(group_labels or range(n_groups)),
-                     ordered=tuple(v for v in ov if v in ordered))
+                     ordered=tuple(v for v in ov if v in ordered), parameterization=parameterization)
 
 
 def _check_names(parsed, table, ov, lv):
