@@ -1,0 +1,45 @@
+"""Defects found by using edu40 end to end on psych::bfi as a researcher would."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import edu40
+from tests._bfi import instrument, survey
+
+
+@pytest.fixture(scope="module")
+def bfi():
+    return instrument(), survey()
+
+
+def test_iterations_count_the_scoring_steps_before_a_fallback(bfi):
+    # on bfi Fisher scoring reaches the optimum and its last line search cannot improve F:
+    # the BFGS fallback then stops at once, and the fit used to report "converged in 1 iterations"
+    ins, s = bfi
+    res = edu40.fit(ins.measurement_syntax(), s)
+    assert res.converged
+    assert res.iterations > 5
+    assert f"in {res.iterations} iterations" in res.summary(lang="en")
+
+
+def test_ordered_fit_does_not_advise_fiml(bfi):
+    # the listwise warning of a WLSMV fit advised missing='fiml', which edu40 then refuses
+    ins, s = bfi
+    res = edu40.fit(ins.measurement_syntax(), s, ordered=True)
+    w = [w for w in res.warnings if w.kind == "rows excluded"][0]
+    assert "consider missing='fiml'" not in w.text("en")
+    assert "estimator='MLR', missing='fiml'" in w.text("en")
+    assert "ใช้ missing='fiml' ไม่ได้" in w.text("th")
+    with pytest.raises(ValueError, match="ordered"):
+        edu40.fit(ins.measurement_syntax(), s, ordered=True, missing="fiml")
+    ml = edu40.fit(ins.measurement_syntax(), s)
+    w = [w for w in ml.warnings if w.kind == "rows excluded"][0]
+    assert "consider missing='fiml'" in w.text("en")
+
+
+def test_every_warning_kind_has_a_thai_name(bfi):
+    ins, s = bfi
+    res = edu40.fit(ins.measurement_syntax(), s, ordered=True)
+    kinds = {w.kind: w.text("th") for w in res.warnings}
+    assert kinds["empty cells"].startswith("ช่องว่างในตารางไขว้")
