@@ -43,3 +43,22 @@ def test_every_warning_kind_has_a_thai_name(bfi):
     res = edu40.fit(ins.measurement_syntax(), s, ordered=True)
     kinds = {w.kind: w.text("th") for w in res.warnings}
     assert kinds["empty cells"].startswith("ช่องว่างในตารางไขว้")
+
+
+def test_bootstrap_failure_reasons_are_in_thai():
+    from edu40.sem.bootstrap import _reason_th
+    assert _reason_th("did not converge") == "ไม่ลู่เข้า"
+    assert _reason_th("did not converge (the search reached an impossible solution: "
+                      "matrix is not positive definite)").startswith("ไม่ลู่เข้า (การค้นหาไปถึงคำตอบที่เป็นไปไม่ได้:")
+    assert _reason_th("something new") == "something new"
+
+
+def test_thai_sem_summary_has_a_thai_model_line(bfi):
+    ins, s = bfi
+    res = edu40.fit(ins.measurement_syntax(), s, missing="fiml")
+    line = [ln for ln in res.summary(lang="th").splitlines() if ln.startswith("แบบจำลอง")][0]
+    assert "ตัวแปรสังเกตได้ 25 ตัว, ตัวแปรแฝง 5 ตัว" in line and "ไม่ลู่เข้า" not in line
+    assert "observed" not in line and "iterations" not in line
+    assert f"ลู่เข้า (ทำซ้ำ {res.iterations} รอบ)" in line and "(ปกติ, FIML)" in line
+    en = res.summary(lang="en")
+    assert "25 observed, 5 latent variables" in en and "(normal, FIML)" in en
