@@ -62,3 +62,19 @@ def test_thai_sem_summary_has_a_thai_model_line(bfi):
     assert f"ลู่เข้า (ทำซ้ำ {res.iterations} รอบ)" in line and "(ปกติ, FIML)" in line
     en = res.summary(lang="en")
     assert "25 observed, 5 latent variables" in en and "(normal, FIML)" in en
+
+
+def test_to_markdown_writes_a_file_like_the_other_exports(tmp_path):
+    # to_html/to_docx/to_excel take a path; to_markdown(path) was a TypeError
+    from semopy.examples import holzinger39
+
+    from tests._models import HS_MODEL
+    fit = edu40.fit(HS_MODEL, holzinger39.get_data())
+    text = fit.to_markdown(lang="en")
+    assert isinstance(text, str) and "| " in text
+    out = fit.to_markdown(tmp_path / "sem.md", lang="en")
+    assert out == tmp_path / "sem.md"
+    written = out.read_text(encoding="utf-8")
+    assert written.splitlines()[:5] == text.splitlines()[:5]
+    assert "](sem_figures/figure-1.png)" in written
+    assert (tmp_path / "sem_figures" / "figure-1.png").stat().st_size > 1000
