@@ -78,3 +78,17 @@ def test_to_markdown_writes_a_file_like_the_other_exports(tmp_path):
     assert written.splitlines()[:5] == text.splitlines()[:5]
     assert "](sem_figures/figure-1.png)" in written
     assert (tmp_path / "sem_figures" / "figure-1.png").stat().st_size > 1000
+
+
+def test_english_only_items_read_in_english_in_thai_output(bfi):
+    # bfi.toml has English item texts only: Thai tables showed "A1 | A1", the loading
+    # heatmap "N1  N1"
+    ins, s = bfi
+    assert ins.label("A1", "th") == "Am indifferent to the feelings of others."
+    assert ins.label("AGR", "th") == "ความเป็นมิตร"
+    d = edu40.describe(s, lang="th").set_index("variable")
+    assert d.loc["A2", "label"] == "Inquire about others' well-being."
+    one = edu40.Instrument.from_frame(
+        __import__("pandas").DataFrame({"item": ["x1", "x2", "x3"], "factor": "F",
+                                        "text_th": ["ข้อหนึ่ง", "", ""]}))
+    assert one.label("x1", "en") == "ข้อหนึ่ง" and one.label("x2", "en") == "x2"
