@@ -92,3 +92,12 @@ def test_english_only_items_read_in_english_in_thai_output(bfi):
         __import__("pandas").DataFrame({"item": ["x1", "x2", "x3"], "factor": "F",
                                         "text_th": ["ข้อหนึ่ง", "", ""]}))
     assert one.label("x1", "en") == "ข้อหนึ่ง" and one.label("x2", "en") == "x2"
+
+
+def test_a_mistyped_group_column_names_the_candidates(bfi):
+    # the message listed the first 15 columns, all of them items: 'gender' was not shown
+    ins, s = bfi
+    with pytest.raises(edu40.SEMDataError, match=r"did you mean 'gender'\?.*'education', 'age'"):
+        edu40.invariance(ins.measurement_syntax(), s.data, "gendr")
+    v = edu40.validate(s, group="gendr")
+    assert "did you mean 'gender'?" in v.summary(lang="en")
