@@ -101,3 +101,17 @@ def test_a_mistyped_group_column_names_the_candidates(bfi):
         edu40.invariance(ins.measurement_syntax(), s.data, "gendr")
     v = edu40.validate(s, group="gendr")
     assert "did you mean 'gender'?" in v.summary(lang="en")
+
+
+def test_six_and_seven_point_labels_are_thai_report_wording(bfi):
+    # "มากมาก" (6- and 7-point "very high") is not written Thai; a 6-point mean of 4.65 was
+    # reported as มากมาก in bfi's Thai tables
+    from edu40.io.scales import LikertScale
+    assert list(LikertScale(6).labels("th")) == ["น้อยที่สุด", "น้อย", "ค่อนข้างน้อย", "ค่อนข้างมาก", "มาก", "มากที่สุด"]
+    assert list(LikertScale(7).labels("en"))[4] == "somewhat high"
+    for k in (6, 7):
+        assert not any("มากมาก" in x for x in LikertScale(k).labels("th"))
+    ins, s = bfi
+    d = edu40.describe(s, lang="th").set_index("variable")
+    assert d.loc["AGR", "level"] == "มาก"            # 4.65 on 1-6: the band 4.51-5.50
+    assert d.loc["CON", "level"] == "ค่อนข้างมาก"     # 4.27: 3.51-4.50
