@@ -115,3 +115,12 @@ def test_six_and_seven_point_labels_are_thai_report_wording(bfi):
     d = edu40.describe(s, lang="th").set_index("variable")
     assert d.loc["AGR", "level"] == "มาก"            # 4.65 on 1-6: the band 4.51-5.50
     assert d.loc["CON", "level"] == "ค่อนข้างมาก"     # 4.27: 3.51-4.50
+
+
+def test_thai_anova_and_ttest_summaries_have_no_english_fragments(bfi):
+    _, s = bfi
+    a = edu40.anova(s, dv="OPE", between="education").summary(lang="th")
+    assert "center = mean" not in a and "Levene (จุดศูนย์กลาง = ค่าเฉลี่ย)" in a
+    assert "center = mean" in edu40.anova(s, dv="OPE", between="education").summary(lang="en")
+    t = edu40.ttest(s, dv="AGR", group="gender")
+    assert "(สองทาง)" in t.summary(lang="th") and "(two-sided)" in t.summary(lang="en")
