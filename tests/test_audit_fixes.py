@@ -124,3 +124,9 @@ def test_thai_anova_and_ttest_summaries_have_no_english_fragments(bfi):
     assert "center = mean" in edu40.anova(s, dv="OPE", between="education").summary(lang="en")
     t = edu40.ttest(s, dv="AGR", group="gender")
     assert "(สองทาง)" in t.summary(lang="th") and "(two-sided)" in t.summary(lang="en")
+
+
+def test_bfi_codebook_names_extraversion_in_thai(bfi):
+    # "การเปิดตัว" means a launch or debut, not extraversion
+    ins, _ = bfi
+    assert ins.label("EXT", "th") == "ความเป็นคนเปิดเผย"
