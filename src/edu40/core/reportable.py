@@ -35,9 +35,22 @@ class Reportable:
         """Write an Excel workbook: the text first, then one sheet per table (and the figures)."""
         return render.to_excel(self, path, lang=lang)
 
-    def to_markdown(self, *, lang: str | None = None, figures_dir=None) -> str:
-        """The report as Markdown (pipe tables); figures saved as PNG in ``figures_dir`` if given."""
-        return render.to_markdown(self, lang=lang, figures_dir=figures_dir)
+    def to_markdown(self, path=None, *, lang: str | None = None, figures_dir=None):
+        """The report as Markdown (pipe tables); figures saved as PNG in ``figures_dir`` if given.
+
+        Without ``path`` the Markdown text is returned.  With ``path`` (as for
+        ``to_html``, ``to_docx`` and ``to_excel``) it is written there in UTF-8,
+        the figures in the folder ``<name>_figures`` beside it unless
+        ``figures_dir`` is given, and the path is returned.
+        """
+        if path is None:
+            return render.to_markdown(self, lang=lang, figures_dir=figures_dir)
+        from pathlib import Path
+
+        path = Path(path)
+        figures = path.with_name(path.stem + "_figures") if figures_dir is None else figures_dir
+        path.write_text(render.to_markdown(self, lang=lang, figures_dir=figures), encoding="utf-8")
+        return path
 
     def _repr_html_(self) -> str:
         return render.html_fragment(self.report_blocks(), figures=False)

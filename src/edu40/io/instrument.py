@@ -221,15 +221,22 @@ class Instrument:
         return row["factor"].iloc[0]
 
     def label(self, code: str, lang: str | None = None) -> str:
-        """The Thai or English text of an item, or the label of a factor."""
+        """The Thai or English text of an item, or the label of a factor.
+
+        A codebook that gives the text in one language only is labelled in that
+        language in both (an English-only item reads in English in a Thai
+        report, not as its code twice); with no text at all the label is the code.
+        """
         lang = check_language(lang)
+        other = "en" if lang == "th" else "th"
         t = self.item_table
         if code in self.factor_codes:
-            return t.loc[t["factor"] == code, f"factor_label_{lang}"].iloc[0]
+            row = t[t["factor"] == code]
+            return row[f"factor_label_{lang}"].iloc[0] or row[f"factor_label_{other}"].iloc[0] or code
         row = t[t["item"] == code]
         if row.empty:
             raise KeyError(f"{code!r} is neither an item nor a factor of {self.name}")
-        return row[f"text_{lang}"].iloc[0] or code
+        return row[f"text_{lang}"].iloc[0] or row[f"text_{other}"].iloc[0] or code
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Code -> label for every item and factor."""

@@ -26,10 +26,11 @@ _DEFAULT_LABELS = {
         ["lowest", "low", "high", "highest"]),
     5: (["น้อยที่สุด", "น้อย", "ปานกลาง", "มาก", "มากที่สุด"],
         ["lowest", "low", "moderate", "high", "highest"]),
-    6: (["น้อยที่สุด", "น้อยมาก", "น้อย", "มาก", "มากมาก", "มากที่สุด"],
-        ["lowest", "very low", "low", "high", "very high", "highest"]),
-    7: (["น้อยที่สุด", "น้อยมาก", "น้อย", "ปานกลาง", "มาก", "มากมาก", "มากที่สุด"],
-        ["lowest", "very low", "low", "moderate", "high", "very high", "highest"]),
+    # 6 and 7 points: the wording of Thai rating scales (ค่อนข้าง = somewhat)
+    6: (["น้อยที่สุด", "น้อย", "ค่อนข้างน้อย", "ค่อนข้างมาก", "มาก", "มากที่สุด"],
+        ["lowest", "low", "somewhat low", "somewhat high", "high", "highest"]),
+    7: (["น้อยที่สุด", "น้อย", "ค่อนข้างน้อย", "ปานกลาง", "ค่อนข้างมาก", "มาก", "มากที่สุด"],
+        ["lowest", "low", "somewhat low", "moderate", "somewhat high", "high", "highest"]),
 }
 
 # English synonyms respondents and form builders use for the 5-point anchors.

@@ -80,6 +80,21 @@ __all__ = ["bootstrap", "BootstrapResult", "norm_inter", "ReplicationError"]
 
 
 # -- the result ----------------------------------------------------------------------------
+# Thai wording of the reasons a draw fails (the English reason's detail is kept in brackets).
+_REASONS_TH = (("did not converge (the search reached an impossible solution", "ไม่ลู่เข้า (การค้นหาไปถึงคำตอบที่เป็นไปไม่ได้"),
+               ("did not converge", "ไม่ลู่เข้า"),
+               ("sample covariance matrix not positive definite", "เมทริกซ์ความแปรปรวนร่วมของตัวอย่างไม่เป็นบวกแน่นอน"),
+               ("unusable sample", "ตัวอย่างใช้ไม่ได้"))
+
+
+def _reason_th(reason: str) -> str:
+    """The Thai wording of a failure reason (unknown reasons stay in English)."""
+    for en, th in _REASONS_TH:
+        if reason.startswith(en):
+            return th + reason[len(en):]
+    return reason
+
+
 @dataclass(frozen=True, eq=False)
 class BootstrapResult(Reportable):
     """Bootstrap standard errors and confidence intervals of a fitted SEM.
@@ -184,7 +199,8 @@ class BootstrapResult(Reportable):
         for row in self.failure_counts().itertuples(index=False):
             kind = row.kind if not th else {"ordinary": "ปกติ", "bollen-stine": "Bollen-Stine",
                                              "jackknife": "แจ็คไนฟ์"}.get(row.kind, row.kind)
-            lines.append(("  ไม่สำเร็จ" if th else "  failed") + f" ({kind}): {row.count} — {row.reason}")
+            reason = _reason_th(row.reason) if th else row.reason
+            lines.append(("  ไม่สำเร็จ" if th else "  failed") + f" ({kind}): {row.count} — {reason}")
         if self.improper:
             lines.append(f"  คำตอบไม่เหมาะสม (ความแปรปรวนติดลบ ฯลฯ) {self.improper} รอบ: เก็บไว้ตาม lavaan"
                          if th else f"  improper solutions (negative variance etc.): {self.improper}, "

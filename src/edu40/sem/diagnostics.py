@@ -17,7 +17,8 @@ __all__ = ["SEMWarning", "diagnose"]
 
 _KIND_TH = {"non-convergence": "การประมาณค่าไม่ลู่เข้า", "rows excluded": "ตัดแถวออก",
             "Heywood case": "กรณีเฮย์วูด (Heywood case)", "non-positive-definite": "เมทริกซ์ไม่เป็นบวกแน่นอน",
-            "under-identification": "แบบจำลองระบุค่าไม่ได้", "small sample": "กลุ่มตัวอย่างเล็ก"}
+            "under-identification": "แบบจำลองระบุค่าไม่ได้", "small sample": "กลุ่มตัวอย่างเล็ก",
+            "empty cells": "ช่องว่างในตารางไขว้ (empty cells)"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,26 @@ class SEMWarning:
         return self.text("en")
 
 
+def _exclusion_advice(reason: str, estimator: str) -> tuple[str, str]:
+    """What to do about excluded rows (English, Thai): FIML only where edu40 can fit it."""
+    report = ("report the N used", "รายงานจำนวนตัวอย่างที่ใช้จริง")
+    if not reason.startswith("missing answers"):
+        return report
+    if estimator in ("ML", "MLR"):
+        return (f"{report[0]}; consider missing='fiml' to keep incomplete rows",
+                f"{report[1]} หรือใช้ missing='fiml' เพื่อเก็บแถวที่ตอบไม่ครบ")
+    if estimator == "MLM":
+        return (f"{report[0]}; estimator='MLR' with missing='fiml' keeps incomplete rows "
+                f"(MLM needs complete data)",
+                f"{report[1]} หรือใช้ estimator='MLR' กับ missing='fiml' เพื่อเก็บแถวที่ตอบไม่ครบ "
+                f"(MLM ใช้ได้กับข้อมูลครบเท่านั้น)")
+    return (f"{report[0]}; with ordered items edu40 fits complete rows only (missing='fiml' does not "
+            f"apply); to keep incomplete rows, fit the items as continuous with estimator='MLR', "
+            f"missing='fiml'",
+            f"{report[1]} เมื่อกำหนดข้อคำถามเป็นแบบเรียงลำดับ edu40 ใช้เฉพาะแถวที่ตอบครบ (ใช้ missing='fiml' "
+            f"ไม่ได้) หากต้องการเก็บแถวที่ตอบไม่ครบ ให้วิเคราะห์แบบต่อเนื่องด้วย estimator='MLR', missing='fiml'")
+
+
 def diagnose(result) -> tuple:
     out = []
     spec, model, theta = result._spec, result._model, result._theta
@@ -58,12 +79,12 @@ def diagnose(result) -> tuple:
                               "ตรวจสอบการระบุค่าของแบบจำลอง กำหนดค่าเริ่มต้น หรือลดความซับซ้อนของแบบจำลอง "
                               "และอย่าแปลผลค่าประมาณเหล่านี้"))
     for reason, count in result.excluded:
-        reason_th = ("มีข้อที่ไม่ได้ตอบ (ตัดทิ้งทั้งแถว; missing='fiml' เก็บแถวเหล่านี้ไว้ได้)"
-                     if reason.startswith("missing answers") else reason)
-        out.append(SEMWarning("rows excluded", "", f"{count} row(s) excluded: {reason}",
-                              "report the N used; consider missing='fiml' to keep incomplete rows",
-                              f"ตัดออก {count} แถว: {reason_th}",
-                              "รายงานจำนวนตัวอย่างที่ใช้จริง หรือใช้ missing='fiml' เพื่อเก็บแถวที่ตอบไม่ครบ"))
+        advice, advice_th = _exclusion_advice(reason, str(result.estimator).upper())
+        reason_th = reason
+        if reason.startswith("missing answers"):
+            reason_th = "มีข้อที่ไม่ได้ตอบ (ตัดทิ้งทั้งแถว)"
+        out.append(SEMWarning("rows excluded", "", f"{count} row(s) excluded: {reason}", advice,
+                              f"ตัดออก {count} แถว: {reason_th}", advice_th))
     out += list(getattr(result, "_extra_warnings", ()))
     est = result.estimates
     multi = "group" in est.columns

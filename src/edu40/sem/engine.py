@@ -424,7 +424,7 @@ class RAMModel:
                     break
                 t *= 0.5
             if not np.isfinite(f_new) or t < 1e-10:
-                return self._fallback(theta, "line search failed", fallback_maxiter)
+                return self._fallback(theta, "line search failed", fallback_maxiter, done=it - 1)
             theta = trial
             f_old = f
             f, g, H = self._safe_derivatives(theta)
@@ -432,7 +432,7 @@ class RAMModel:
                                           and np.max(np.abs(g)) < 1e-6):
                 return FitOutcome(theta, f, it, True, "converged (Fisher scoring)", g)
         return self._fallback(theta, f"no convergence after {max_iter} Fisher-scoring iterations",
-                              fallback_maxiter)
+                              fallback_maxiter, done=max_iter)
 
     def fit_warm(self, start, hinv, *, max_iter=200, tol=1e-9, xtol=1e-8,
                  fallback_maxiter=1000) -> FitOutcome:
@@ -477,7 +477,7 @@ class RAMModel:
                     break
                 t *= 0.5
                 if t < 1e-10:
-                    return self._fallback(theta, "line search failed", fallback_maxiter)
+                    return self._fallback(theta, "line search failed", fallback_maxiter, done=it)
             s = trial - theta
             y = g_new - g
             sy = s @ y
@@ -486,7 +486,7 @@ class RAMModel:
                 H += ((sy + y @ Hy) / sy ** 2) * np.outer(s, s) - (np.outer(Hy, s) + np.outer(s, Hy)) / sy
             theta, f, g = trial, f_new, g_new
         return self._fallback(theta, f"no convergence after {max_iter} quasi-Newton iterations",
-                              fallback_maxiter)
+                              fallback_maxiter, done=max_iter)
 
     def _safe_derivatives(self, theta):
         try:
@@ -504,7 +504,8 @@ class RAMModel:
             lam = 1e-6 * max(1.0, np.abs(np.diag(H)).max())
             return -np.linalg.lstsq(H + lam * np.eye(len(g)), g, rcond=None)[0]
 
-    def _fallback(self, theta, why, maxiter=20000) -> FitOutcome:
+    def _fallback(self, theta, why, maxiter=20000, done=0) -> FitOutcome:
+        """BFGS from ``theta``; ``done`` iterations of the first method are counted in the total."""
         from scipy import optimize   # rarely needed: not imported with the engine
 
         with np.errstate(invalid="ignore", over="ignore"):   # trial points outside the domain: inf
@@ -513,7 +514,7 @@ class RAMModel:
         g = self.gradient(res.x) if np.isfinite(res.fun) else np.full(self.q, np.nan)
         converged = bool(np.isfinite(res.fun) and np.max(np.abs(g)) < 1e-5)
         msg = f"{why}; BFGS fallback: {res.message}"
-        return FitOutcome(res.x, res.fun, res.nit, converged, msg, g)
+        return FitOutcome(res.x, res.fun, done + res.nit, converged, msg, g)
 
     # -- information ------------------------------------------------------------
     def expected_information(self, theta, extra=None, q=None):

@@ -404,10 +404,15 @@ class SEMResult(Reportable):
         if self.warnings:
             lines.append("คำเตือน:" if th else "Warnings:")
             lines += [f"  ! {w.text(lang)}" for w in self.warnings]
-        lines.append(("แบบจำลอง" if th else "Model") +
-                     f": {len(self._spec.ov)} observed, {len(self._spec.lv)} latent variables; "
-                     f"N = {int(fi['nobs'])}; {self.estimator} ({self._method_text()}); "
-                     + ("converged" if self.converged else "NOT converged") + f" in {self.iterations} iterations")
+        p, m = len(self._spec.ov), len(self._spec.lv)
+        if th:
+            lines.append(f"แบบจำลอง: ตัวแปรสังเกตได้ {p} ตัว, ตัวแปรแฝง {m} ตัว; N = {int(fi['nobs'])}; "
+                         f"{self.estimator} ({self._method_text(lang)}); "
+                         + ("ลู่เข้า" if self.converged else "ไม่ลู่เข้า") + f" (ทำซ้ำ {self.iterations} รอบ)")
+        else:
+            lines.append(f"Model: {p} observed, {m} latent variables; N = {int(fi['nobs'])}; "
+                         f"{self.estimator} ({self._method_text(lang)}); "
+                         + ("converged" if self.converged else "NOT converged") + f" in {self.iterations} iterations")
         lines.append(f"chisq = {fi['chisq']:.3f}, df = {int(fi['df'])}, p = {fi['pvalue']:.3f}, "
                      f"CMIN/DF = {fi['cmin/df']:.3f}")
         lines.append(f"CFI = {fi['cfi']:.3f}, TLI = {fi['tli']:.3f}, NFI = {fi['nfi']:.3f}, "
@@ -441,11 +446,16 @@ class SEMResult(Reportable):
             lines.append("R2: " + ", ".join(f"{v} = {self.r2[v]:.3f}" for v in endo))
         return "\n".join(lines)
 
-    def _method_text(self) -> str:
+    def _method_text(self, lang: str = "en") -> str:
         ordered = getattr(self._spec, "ordered", ())
+        if ordered and lang == "th":
+            return (f"ตัวแปรเรียงลำดับ {len(ordered)} จาก {len(self._spec.ov)} ตัว: ค่าขีดแบ่ง (thresholds) "
+                    f"และสหสัมพันธ์โพลีคอริก, delta parameterization")
         if ordered:
             return (f"{len(ordered)} of {len(self._spec.ov)} variables ordered: thresholds and "
                     f"polychoric correlations, delta parameterization")
+        if lang == "th":
+            return ("ปกติ" if self.likelihood == "normal" else self.likelihood) + (", FIML" if self.missing == "fiml" else "")
         return self.likelihood + (", FIML" if self.missing == "fiml" else "")
 
     def __repr__(self) -> str:

@@ -65,7 +65,7 @@ class AnovaResult(Result):
             f"F({self.df1}, {self.df2}) = {fmt(self.F, 3)}, {fmt_p(self.p)}; "
             f"η² = {fmt(self.eta_sq, 3)}, ω² = {fmt(self.omega_sq, 3)}",
             f"Welch: F({fmt(self.welch_df1, 0)}, {fmt(self.welch_df2, 2)}) = {fmt(self.welch_F, 3)}, {fmt_p(self.welch_p)}",
-            f"Levene (center = mean): F({self.df1}, {self.df2}) = {fmt(self.levene_F, 3)}, {fmt_p(self.levene_p)}; {advice}",
+            "Levene (" + pick("จุดศูนย์กลาง = ค่าเฉลี่ย", "center = mean", lang) + f"): F({self.df1}, {self.df2}) = {fmt(self.levene_F, 3)}, {fmt_p(self.levene_p)}; {advice}",
         ])
 
     def tables(self, lang: str | None = None) -> dict[str, pd.DataFrame]:

@@ -91,7 +91,9 @@ class TTestResult(Result):
         name = {"Welch": pick("Welch t-test (ไม่สมมติความแปรปรวนเท่ากัน)", "Welch two-sample t-test", lang),
                 "Student": pick("t-test แบบสองกลุ่มอิสระ (สมมติความแปรปรวนเท่ากัน)", "Student two-sample t-test", lang),
                 "one-sample": pick("t-test แบบกลุ่มเดียว", "one-sample t-test", lang)}[self.test]
-        lines = [f"{name}: t({fmt(self.df, 2)}) = {fmt(self.t, 3)}, {fmt_p(self.p)} ({self.alternative})"]
+        side = pick({"two-sided": "สองทาง", "less": "ทางเดียว: น้อยกว่า", "greater": "ทางเดียว: มากกว่า"}
+                    .get(self.alternative, self.alternative), self.alternative, lang)
+        lines = [f"{name}: t({fmt(self.df, 2)}) = {fmt(self.t, 3)}, {fmt_p(self.p)} ({side})"]
         if self.test == "one-sample":
             lines.append(pick(f"ค่าเฉลี่ย {fmt(self.mean1, 3)} เทียบกับเกณฑ์ {self.mu:g}: ผลต่าง {fmt(self.diff, 3)}, {ci}",
                               f"mean {fmt(self.mean1, 3)} vs criterion {self.mu:g}: difference {fmt(self.diff, 3)}, {ci}",

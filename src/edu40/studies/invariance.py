@@ -193,10 +193,16 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
         raise ValueError("with ordered items invariance deletes missing answers listwise or pairwise "
                          "(missing='pairwise') and takes no group_partial")
     frame = data.data if hasattr(data, "data") and hasattr(data, "instrument") else data
-    if group not in frame.columns:
-        raise SEMDataError(f"group column {group!r} is not in the data; columns are {list(frame.columns)[:15]}")
     parsed = parse_model(model)
     observed = [v for v in dict.fromkeys(t.rhs for t in parsed.terms if t.op == "=~") if v in frame.columns]
+    if group not in frame.columns:
+        import difflib
+
+        others = [str(c) for c in frame.columns if c not in observed]   # the candidate group columns
+        close = difflib.get_close_matches(str(group), others, n=1)
+        raise SEMDataError(f"group column {group!r} is not in the data"
+                           + (f"; did you mean {close[0]!r}?" if close else "")
+                           + f" Columns that are not indicators of the model: {others[:20]}")
     usable = frame[observed + [group]].dropna() if missing == "listwise" else frame[frame[group].notna()]
     sizes = usable[group].value_counts(sort=False)
     sizes = sizes.reindex(list(dict.fromkeys(usable[group]))).astype(int)
