@@ -83,3 +83,12 @@ def test_validate_a_workbook_sheet_and_drop_speeders(capsys):
     assert "Rows read 13, kept 11, excluded 2" in out and "1 flagged, 1 excluded — rows 4" in out
     assert main(["validate", "tests/data/survey_workbook.xlsx", "--sheet", "Sheet1", "--loader-only"]) == 2
     assert "0 'คำชี้แจง', 1 'การตอบกลับแบบฟอร์ม 1', 2 'สรุปผล'" in capsys.readouterr().err
+
+
+def test_a_file_of_another_questionnaire_gets_command_line_advice(tmp_path, capsys):
+    path = tmp_path / "other.csv"
+    pd.DataFrame({"Q1": [1, 2, 3], "Q2": [3, 4, 5]}).to_csv(path, index=False)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "--instrument codebook.csv" in err and "--header-row" in err
+    assert "mapping={column: item}" not in err and "header_row=" not in err

@@ -206,7 +206,8 @@ class BootstrapResult(Reportable):
                          if th else f"  improper solutions (negative variance etc.): {self.improper}, "
                          f"kept as lavaan keeps them")
         if np.isfinite(self.bollen_stine_pvalue):
-            lines.append(f"Bollen-Stine: chisq = {self.chisq:.3f}, p = {self.bollen_stine_pvalue:.3f} "
+            lines.append(f"Bollen-Stine: chisq = {self.chisq:.3f}, "
+                         + ("p < .001 " if self.bollen_stine_pvalue < 0.001 else f"p = {self.bollen_stine_pvalue:.3f} ")
                          + (f"({self.bollen_stine_n_ok} รอบ)" if th else f"({self.bollen_stine_n_ok} draws)"))
         if self.note:
             lines.append(self.note)

@@ -413,7 +413,7 @@ class SEMResult(Reportable):
             lines.append(f"Model: {p} observed, {m} latent variables; N = {int(fi['nobs'])}; "
                          f"{self.estimator} ({self._method_text(lang)}); "
                          + ("converged" if self.converged else "NOT converged") + f" in {self.iterations} iterations")
-        lines.append(f"chisq = {fi['chisq']:.3f}, df = {int(fi['df'])}, p = {fi['pvalue']:.3f}, "
+        lines.append(f"chisq = {fi['chisq']:.3f}, df = {int(fi['df'])}, {_p(fi['pvalue'])}, "
                      f"CMIN/DF = {fi['cmin/df']:.3f}")
         lines.append(f"CFI = {fi['cfi']:.3f}, TLI = {fi['tli']:.3f}, NFI = {fi['nfi']:.3f}, "
                      f"GFI = {fi['gfi']:.3f}, AGFI = {fi['agfi']:.3f}")
@@ -422,7 +422,7 @@ class SEMResult(Reportable):
         if self.scaled:
             lines.append(("ปรับแก้: " if th else "scaled: ") +
                          f"chisq = {fi['chisq.scaled']:.3f}, df = {fi['df.scaled']:.4g}, "
-                         f"p = {fi['pvalue.scaled']:.3f}, scaling factor = {fi['chisq.scaling.factor']:.3f}; "
+                         f"{_p(fi['pvalue.scaled'])}, scaling factor = {fi['chisq.scaling.factor']:.3f}; "
                          f"CFI = {fi['cfi.scaled']:.3f}, TLI = {fi['tli.scaled']:.3f}, RMSEA = {fi['rmsea.scaled']:.3f}")
             lines.append(("โรบัสต์: " if th else "robust: ") +
                          f"CFI = {fi['cfi.robust']:.3f}, TLI = {fi['tli.robust']:.3f}, "
@@ -439,7 +439,7 @@ class SEMResult(Reportable):
         if len(paths):
             lines.append("อิทธิพล (std.all):" if th else "Paths (std.all):")
             for lhs, rhs, v, pv in zip(paths["lhs"], paths["rhs"], paths["est.std"], paths["pvalue"]):
-                lines.append(f"  {lhs} <- {rhs}: {v:.3f} (p = {pv:.3f})")
+                lines.append(f"  {lhs} <- {rhs}: {v:.3f} ({_p(pv)})")
         endo = [v for v in self._spec.lv if v in self.r2.index] + \
                [v for v in self._spec.roles["ov.y"] if v in self.r2.index]
         if endo and len(self._model.groups) == 1:
@@ -524,3 +524,8 @@ class SEMResult(Reportable):
             blocks.append(figure(draw, pick("แผนภาพเส้นทางของแบบจำลอง (ค่ามาตรฐาน)",
                                             "Path diagram (standardized estimates)", lang)))
         return blocks
+
+
+def _p(p) -> str:
+    """A p-value as reports print it: "p < .001" rather than "p = 0.000"."""
+    return "p < .001" if p < 0.001 else f"p = {p:.3f}"

@@ -95,7 +95,7 @@ class InvarianceResult(Reportable):
         head = (f"ความไม่แปรเปลี่ยนของการวัดระหว่างกลุ่ม {self.group} ({sizes}) — ผ่านถึงขั้น "
                 f"{_STEP_TH.get(self.level, self.level)}" if th else
                 f"Measurement invariance across {self.group} ({sizes}): holds up to the "
-                f"{self.level} level ({self.criteria})")
+                f"{self.level} level ({_CRITERIA_NAME.get(self.criteria, self.criteria)})")
         cols = ["step", "chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
                 "delta_cfi", "delta_rmsea", "holds"]
         if self.estimator != "ML":
@@ -120,6 +120,7 @@ class InvarianceResult(Reportable):
                 + self.table.to_html(index=False, float_format="%.3f"))
 
 
+_CRITERIA_NAME = {"chen-2007": "Chen, 2007", "cheung-rensvold-2002": "Cheung & Rensvold, 2002"}
 _DIFFERENCE_TEST = {
     "standard": ("unscaled", "ไม่ปรับแก้"),
     "satorra.bentler.2001": ("scaled (Satorra & Bentler, 2001)", "ปรับแก้ (Satorra & Bentler, 2001)"),
