@@ -44,6 +44,7 @@ Web Note 4.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,7 +116,8 @@ class DeltaRAMModel(RAMModel):
             o = self.ordered_idx
             if len(o):
                 sigma, *_ = self.moments(theta, gi)
-                out[o] = 1.0 / np.sqrt(np.diag(sigma)[o])
+                with np.errstate(invalid="ignore", divide="ignore"):   # a trial step's negative variance:
+                    out[o] = 1.0 / np.sqrt(np.diag(sigma)[o])          # NaN, and the line search steps back
             return out
         free = self.scale_free[gi]
         out = self.scale_fixed[gi].copy()
@@ -148,7 +150,7 @@ class DeltaRAMModel(RAMModel):
             nodes = np.array([pos[v] for v in table["lhs"].to_numpy()[rows]], dtype=int)
             cache = (table, free, table["value"].to_numpy(float), rows, groups, nodes)
             self._row_cache = cache
-        _, free, fixed, rows, groups, nodes = cache
+        _, free, fixed, rows, groups, nodes = cache[:6]
         est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
         if self.theta_parameterization:
             # the residual variances are parameters; the scales are what follows from them
@@ -320,7 +322,11 @@ class WLSEstimation:
             return FitOutcome(theta, np.inf, 0, False, "the starting values give no implied statistics", g)
         for it in range(1, max_iter + 1):
             try:
-                step = -linalg.solve(H, g, assume_a="pos")
+                with warnings.catch_warnings():
+                    # a near-singular Gauss-Newton matrix is met by the line search and, at the end,
+                    # by the under-identification check of the information; not by a warning per step
+                    warnings.simplefilter("ignore", linalg.LinAlgWarning)
+                    step = -linalg.solve(H, g, assume_a="pos")
             except (np.linalg.LinAlgError, ValueError):
                 lam = 1e-6 * max(1.0, np.abs(np.diag(H)).max())
                 step = -np.linalg.lstsq(H + lam * np.eye(self.q), g, rcond=None)[0]

@@ -442,6 +442,6 @@ def catml_robust(est, theta, D, E_inv, df, dfb) -> dict:
     ks = float(np.sum((WiU.T @ V_all @ WiU) * G_all.T))
     n_th_params = len({int(r.free) for r in est.spec.table.itertuples() if r.free > 0 and r.op in ("|", "~1")})
     df3 = len(W_all) - (est.q - n_th_params)
-    c = ks / df3
+    c = ks / df3 if df3 > 0 else np.nan        # a saturated model has no scaling to estimate
     c_null = float(np.trace(G_all)) / dfb
     return {"XX3": XX3, "df3": df3, "c": c, "XX3.null": XX3_null, "c.null": c_null}

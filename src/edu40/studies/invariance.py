@@ -138,7 +138,7 @@ def _holds(step, dcfi, drmsea, dsrmr, criteria):
 def invariance(model: str, data, group: str, *, steps=("configural", "metric", "scalar"),
                strict: bool = False, group_partial=(), criteria: str = "chen-2007",
                missing: str = "listwise", min_group_size: int | None = None,
-               estimator: str = "ML") -> InvarianceResult:
+               estimator: str = "ML", parameterization: str = "delta") -> InvarianceResult:
     """Test configural, metric, scalar (and optionally strict) invariance across groups.
 
     Parameters
@@ -165,6 +165,9 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
         CFI/RMSEA), or ``"WLSMV"`` ... for ordered items: steps configural,
         metric (thresholds and loadings equal), scalar (+ intercepts), as
         semTools' ``measEq.syntax`` writes them (Wu & Estabrook, 2016).
+    parameterization : {"delta", "theta"}
+        With ordered items: lavaan's parameterization of the latent responses.
+        ``"theta"`` allows ``strict=True`` (equal residual variances).
 
     Returns
     -------
@@ -190,6 +193,10 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
     bad = [s for s in steps if s not in allowed]
     if bad:
         raise ValueError(f"unknown step(s) {bad} for estimator {estimator}; choose from {list(allowed)}")
+    if ordinal and "strict" in steps and parameterization != "theta":
+        raise ValueError("strict invariance of ordered items holds the residual variances of the latent "
+                         "responses equal; they are parameters only in the theta parameterization: "
+                         "use parameterization='theta'")
     if ordinal and (missing not in ("listwise", "pairwise") or group_partial):
         raise ValueError("with ordered items invariance deletes missing answers listwise or pairwise "
                          "(missing='pairwise') and takes no group_partial")
@@ -226,8 +233,8 @@ def invariance(model: str, data, group: str, *, steps=("configural", "metric", "
         levels = {v: usable[v].nunique() - 1 for v in observed}
     for step in steps:
         if ordinal:
-            res = fit(step_syntax(model, len(sizes), levels, step), frame, group=group,
-                      ordered=observed, estimator=estimator, missing=missing)
+            res = fit(step_syntax(model, len(sizes), levels, step, parameterization), frame, group=group,
+                      ordered=observed, estimator=estimator, missing=missing, parameterization=parameterization)
         else:
             res = fit(model, frame, group=group, group_equal=STEPS[step], group_partial=group_partial,
                       missing=missing, estimator=estimator)

@@ -12,11 +12,17 @@ configural    nothing                       nothing: Δ = 1, ν = 0, α = 0, ψ 
 thresholds    thresholds                    intercepts ν, scales Δ
 metric        thresholds, loadings          intercepts ν, scales Δ, factor variances ψ
 scalar        + intercepts (ν = 0)          scales Δ, factor variances ψ, factor means α
+strict        + residual variances (theta)  factor variances ψ, factor means α
 ============  ===========================  =====================================================
 
+In the theta parameterization the residual variances θ of the latent
+responses take the place of the scales Δ (fixed at 1 in group 1, freed where
+Δ is freed), and the strict step holds them equal (at 1) in every group; the
+strict step exists only there.
+
 :func:`step_syntax` writes the lavaan syntax of a step; fitted by
-``edu40.fit(syntax, data, ordered=..., group=...)`` it equals
-``cfa(measEq.syntax(model, ordered =, parameterization = "delta", ID.fac =
+``edu40.fit(syntax, data, ordered=..., group=..., parameterization=...)`` it
+equals ``cfa(measEq.syntax(model, ordered =, parameterization =, ID.fac =
 "std.lv", ID.cat = "Wu.Estabrook.2016", group =, group.equal =), ...)``.
 
 Reference: Wu, H., & Estabrook, R. (2016). Identification of confirmatory
@@ -31,20 +37,27 @@ from ..sem import ModelSpecError, parse_model
 __all__ = ["ORDINAL_STEPS", "step_syntax"]
 
 ORDINAL_STEPS = {"configural": (), "thresholds": ("thresholds",), "metric": ("thresholds", "loadings"),
-                 "scalar": ("thresholds", "loadings", "intercepts")}
+                 "scalar": ("thresholds", "loadings", "intercepts"),
+                 "strict": ("thresholds", "loadings", "intercepts", "residuals")}
 
 
 def _c(values):
     return "c(" + ", ".join(values) + ")"
 
 
-def step_syntax(model: str, n_groups: int, n_thresholds: dict, step: str) -> str:
+def step_syntax(model: str, n_groups: int, n_thresholds: dict, step: str,
+                parameterization: str = "delta") -> str:
     """lavaan syntax of invariance ``step`` for a CFA of ordered items.
 
-    ``n_thresholds`` maps each item to its number of thresholds (categories - 1).
+    ``n_thresholds`` maps each item to its number of thresholds (categories - 1);
+    ``parameterization`` is lavaan's ("delta" or "theta"; "strict" needs "theta").
     """
     if step not in ORDINAL_STEPS:
         raise ValueError(f"step must be one of {list(ORDINAL_STEPS)} for ordered items, not {step!r}")
+    if step == "strict" and parameterization != "theta":
+        raise ValueError("strict invariance of ordered items holds the residual variances of the latent "
+                         "responses equal; they are parameters only in the theta parameterization: "
+                         "use parameterization='theta'")
     equal = ORDINAL_STEPS[step]
     parsed = parse_model(model)
     loads = [(t.lhs, t.rhs) for t in parsed.terms if t.op == "=~"]
@@ -71,7 +84,11 @@ def step_syntax(model: str, n_groups: int, n_thresholds: dict, step: str) -> str
     free_nu = "thresholds" in equal and "intercepts" not in equal
     for x in items:
         lines.append(f"{x} ~ {first_fixed('0') if free_nu else _c(['0'] * G)}*1")
-        lines.append(f"{x} ~*~ {first_fixed('1') if 'thresholds' in equal else _c(['1'] * G)}*{x}")
+        free_scale = "thresholds" in equal and "residuals" not in equal
+        if parameterization == "theta":       # residual variances in place of the scales
+            lines.append(f"{x} ~~ {first_fixed('1') if free_scale else _c(['1'] * G)}*{x}")
+        else:
+            lines.append(f"{x} ~*~ {first_fixed('1') if free_scale else _c(['1'] * G)}*{x}")
     for f in factors:
         lines.append(f"{f} ~ {first_fixed('0') if 'intercepts' in equal else _c(['0'] * G)}*1")
         lines.append(f"{f} ~~ {first_fixed('1') if 'loadings' in equal else _c(['1'] * G)}*{f}")
