@@ -29,8 +29,8 @@ def test_ordered_fit_does_not_advise_fiml(bfi):
     res = edu40.fit(ins.measurement_syntax(), s, ordered=True)
     w = [w for w in res.warnings if w.kind == "rows excluded"][0]
     assert "consider missing='fiml'" not in w.text("en")
-    assert "estimator='MLR', missing='fiml'" in w.text("en")
-    assert "ใช้ missing='fiml' ไม่ได้" in w.text("th")
+    assert "estimator='MLR', missing='fiml'" in w.text("en") and "missing='pairwise'" in w.text("en")
+    assert "ใช้ missing='fiml' ไม่ได้" in w.text("th") and "missing='pairwise'" in w.text("th")
     with pytest.raises(ValueError, match="ordered"):
         edu40.fit(ins.measurement_syntax(), s, ordered=True, missing="fiml")
     ml = edu40.fit(ins.measurement_syntax(), s)
@@ -130,3 +130,13 @@ def test_bfi_codebook_names_extraversion_in_thai(bfi):
     # "การเปิดตัว" means a launch or debut, not extraversion
     ins, _ = bfi
     assert ins.label("EXT", "th") == "ความเป็นคนเปิดเผย"
+
+
+def test_bootstrap_fit_intervals_say_why_they_miss_the_sample_value():
+    from semopy.examples import holzinger39
+
+    res = edu40.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9",
+                    holzinger39.get_data())
+    boot = res.bootstrap(20, seed=1, n_jobs=1, progress=False)
+    assert "need not contain its sample value" in boot.summary("en")
+    assert "Bollen–Stine" in boot.summary("th")

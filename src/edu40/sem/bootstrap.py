@@ -232,6 +232,12 @@ class BootstrapResult(Reportable):
             lines.append(("ดัชนีความสอดคล้อง: " if th else "Fit: ") + ", ".join(
                 f"{k} = {f.loc[k, 'value']:.3f} [{f.loc[k, 'ci.lower']:.3f}, {f.loc[k, 'ci.upper']:.3f}]"
                 for k in keys if k in f.index))
+            # resamples fit worse than the sample they come from, so these intervals sit to the side of
+            # the sample value: say so, as readers take them for intervals of the population fit
+            lines.append("  (ตัวอย่างบูตสแตรปสอดคล้องกับแบบจำลองน้อยกว่าข้อมูลจริง ช่วงของดัชนีจึงอาจไม่ครอบคลุมค่าที่ได้ "
+                         "ใช้ค่า p ของ Bollen–Stine ในการทดสอบแบบจำลอง)" if th else
+                         "  (resamples fit worse than the sample they are drawn from, so an index's interval need "
+                         "not contain its sample value; test the model with the Bollen-Stine p)")
         return "\n".join(lines)
 
     def __str__(self) -> str:

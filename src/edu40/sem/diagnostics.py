@@ -60,11 +60,12 @@ def _exclusion_advice(reason: str, estimator: str) -> tuple[str, str]:
                 f"(MLM needs complete data)",
                 f"{report[1]} หรือใช้ estimator='MLR' กับ missing='fiml' เพื่อเก็บแถวที่ตอบไม่ครบ "
                 f"(MLM ใช้ได้กับข้อมูลครบเท่านั้น)")
-    return (f"{report[0]}; with ordered items edu40 fits complete rows only (missing='fiml' does not "
-            f"apply); to keep incomplete rows, fit the items as continuous with estimator='MLR', "
-            f"missing='fiml'",
-            f"{report[1]} เมื่อกำหนดข้อคำถามเป็นแบบเรียงลำดับ edu40 ใช้เฉพาะแถวที่ตอบครบ (ใช้ missing='fiml' "
-            f"ไม่ได้) หากต้องการเก็บแถวที่ตอบไม่ครบ ให้วิเคราะห์แบบต่อเนื่องด้วย estimator='MLR', missing='fiml'")
+    return (f"{report[0]}; with ordered items missing='fiml' does not apply: missing='pairwise' keeps "
+            f"incomplete rows (each correlation from the respondents who answered both items), or fit the "
+            f"items as continuous with estimator='MLR', missing='fiml'",
+            f"{report[1]} เมื่อกำหนดข้อคำถามเป็นแบบเรียงลำดับ ใช้ missing='fiml' ไม่ได้ ใช้ missing='pairwise' "
+            f"เพื่อเก็บแถวที่ตอบไม่ครบ (สหสัมพันธ์แต่ละคู่คำนวณจากผู้ที่ตอบทั้งสองข้อ) หรือวิเคราะห์แบบต่อเนื่องด้วย "
+            f"estimator='MLR', missing='fiml'")
 
 
 def diagnose(result) -> tuple:
