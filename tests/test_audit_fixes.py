@@ -140,3 +140,15 @@ def test_bootstrap_fit_intervals_say_why_they_miss_the_sample_value():
     boot = res.bootstrap(20, seed=1, n_jobs=1, progress=False)
     assert "need not contain its sample value" in boot.summary("en")
     assert "Bollen–Stine" in boot.summary("th")
+
+
+def test_thai_fit_table_has_no_english_words():
+    from semopy.examples import holzinger39
+
+    res = edu40.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9",
+                    holzinger39.get_data())
+    th = res.fit_table(lang="th")
+    assert "χ² ไม่มีนัยสำคัญ" in set(th["แหล่งอ้างอิง"]) and "เกณฑ์ที่ใช้กันทั่วไป" in set(th["แหล่งอ้างอิง"])
+    se = res.fit_table(lang="th", criteria="schermelleh-engel-2003")
+    assert se["เกณฑ์"].str.contains("ดี").any() and not se["เกณฑ์"].str.contains("good").any()
+    assert "non-significant chi-square" in set(res.fit_table(lang="en")["source"])

@@ -69,6 +69,11 @@ _TESTS = {"MLM": ("Satorra-Bentler", "Satorra-Bentler"), "MLR": ("Yuan-Bentler",
           "WLSM": ("Satorra-Bentler", "Satorra-Bentler"), "ULSM": ("Satorra-Bentler", "Satorra-Bentler")}
 
 
+# the two sources that are words, not references
+_SOURCE_TH = {"non-significant chi-square": "χ² ไม่มีนัยสำคัญ", "conventional": "เกณฑ์ที่ใช้กันทั่วไป",
+              "user": "ผู้ใช้กำหนด"}
+
+
 def resolve_index(indices: pd.Series, key: str, estimator: str = "ML"):
     """The lavaan name of the index a criterion on ``key`` is judged by, and the chi-square it uses.
 
@@ -136,16 +141,18 @@ def fit_table(indices: pd.Series, criteria="hu-bentler-1999", lang=None, estimat
     else:
         raise TypeError("criteria must be a name or a dict")
     yes, no = ("ผ่าน", "ไม่ผ่าน") if lang == "th" else ("pass", "fail")
+    good_word = "ดี" if lang == "th" else "good"
     rows = []
     for key, (op, limit, good, source) in spec.items():
         used, value, basis = resolve_index(indices, key, estimator)
         ok = bool(_OPS[op](round(value, 3), limit)) if np.isfinite(value) else False
-        crit = f"{op} {limit:g}" + (f" (good {op} {good:g})" if good is not None else "")
+        crit = f"{op} {limit:g}" + (f" ({good_word} {op} {good:g})" if good is not None else "")
         name = AMOS_NAMES.get(key, key)
         if basis in ("scaled", "robust"):
             name += f" ({basis})" if lang == "en" else (" (ปรับแก้)" if basis == "scaled" else " (โรบัสต์)")
         rows.append({"index": name, "key": key, "index_used": used, "value": value,
-                     "criterion": crit, "result": yes if ok else no, "passed": ok, "source": source,
+                     "criterion": crit, "result": yes if ok else no, "passed": ok,
+                     "source": _SOURCE_TH.get(source, source) if lang == "th" else source,
                      "chisq": _basis_text(basis, estimator, lang)})
     table = pd.DataFrame(rows)
     if lang == "th":
