@@ -211,6 +211,7 @@ def audit_reported_fit(chisq=None, df=None, n=None, rmsea=None, cmin_df=None, n_
 
     ranges = {}
     point_n = None
+    n_source = ("", "")          # where the N of the GFI check comes from, when it was not printed
     if X2 is not None and DF is not None and "rmsea" in val:
         lo, hi = _interval(val["rmsea"], dec["rmsea"])
         if "n" in val:
@@ -232,6 +233,8 @@ def audit_reported_fit(chisq=None, df=None, n=None, rmsea=None, cmin_df=None, n_
             if "N-1" in ranges:
                 n_lo, n_hi, pt = ranges["N-1"]
                 point_n = round(pt)
+                n_source = (f" (N = {point_n}, the point the printed RMSEA implies; N was not reported)",
+                            f" (N = {point_n} ตามค่า RMSEA ที่รายงาน เพราะไม่ได้รายงาน N)")
                 add("N implied by rmsea", "not reported", f"{n_lo}-{n_hi} (point {pt:.1f})", "note",
                     f"RMSEA {given['rmsea']} means {lo:.4f} <= RMSEA < {hi:.4f}; N - 1 = (chi2 - df) / "
                     f"(df RMSEA^2) = {X2 - DF:g} / ({DF:g} RMSEA^2), so N is {n_lo} to {n_hi} "
@@ -277,11 +280,12 @@ def audit_reported_fit(chisq=None, df=None, n=None, rmsea=None, cmin_df=None, n_
         p_hi = ghi * trace / (1 - ghi)
         ok = glo - gfi_tolerance <= predicted < ghi + gfi_tolerance
         add("gfi", given["gfi"], round(predicted, 3), "consistent" if ok else "inconsistent",
-            f"GFI = p / (p + tr(D^2)) with tr(D^2) ~ 2 chi2 / N = 2 x {X2:g} / {point_n:g} = {trace:.3f}; "
+            f"GFI = p / (p + tr(D^2)) with tr(D^2) ~ 2 chi2 / N = 2 x {X2:g} / {point_n:g} = {trace:.3f}"
+            f"{n_source[0]}; "
             f"with p = {p} observed variables GFI ~ {predicted:.3f}, not {given['gfi']}; a GFI of "
             f"{given['gfi']} fits about {p_lo:.0f}-{p_hi:.0f} observed variables (approximate; "
             f"tolerance {gfi_tolerance})",
-            f"GFI = p / (p + tr(D^2)) โดย tr(D^2) ~ 2 chi2 / N = {trace:.3f} ถ้ามีตัวแปรสังเกตได้ {p} ตัว "
+            f"GFI = p / (p + tr(D^2)) โดย tr(D^2) ~ 2 chi2 / N = {trace:.3f}{n_source[1]} ถ้ามีตัวแปรสังเกตได้ {p} ตัว "
             f"GFI ควรประมาณ {predicted:.3f} ไม่ใช่ {given['gfi']} ค่า GFI ที่รายงานสอดคล้องกับตัวแปร"
             f"ประมาณ {p_lo:.0f}-{p_hi:.0f} ตัว (ค่าประมาณ)")
 
