@@ -152,3 +152,13 @@ def test_thai_fit_table_has_no_english_words():
     se = res.fit_table(lang="th", criteria="schermelleh-engel-2003")
     assert se["เกณฑ์"].str.contains("ดี").any() and not se["เกณฑ์"].str.contains("good").any()
     assert "non-significant chi-square" in set(res.fit_table(lang="en")["source"])
+
+
+def test_reverse_keyed_items_are_marked_where_their_recoded_answers_are_shown(bfi):
+    ins, s = bfi
+    assert "A1" in ins.reverse_items and "A2" not in ins.reverse_items
+    assert ins.label("A1", "en").endswith("(R)") and ins.label("A1", "th").endswith("(กลับค่า)")
+    assert not ins.label("A2", "en").endswith("(R)")
+    assert not ins.label("A1", "en", mark_reverse=False).endswith("(R)")
+    d = edu40.describe(s, lang="en")
+    assert d.loc[d["variable"] == "A1", "label"].iloc[0].endswith("(R)")

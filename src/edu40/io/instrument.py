@@ -220,12 +220,14 @@ class Instrument:
             raise KeyError(f"{item!r} is not an item of {self.name}")
         return row["factor"].iloc[0]
 
-    def label(self, code: str, lang: str | None = None) -> str:
+    def label(self, code: str, lang: str | None = None, *, mark_reverse: bool = True) -> str:
         """The Thai or English text of an item, or the label of a factor.
 
         A codebook that gives the text in one language only is labelled in that
         language in both (an English-only item reads in English in a Thai
         report, not as its code twice); with no text at all the label is the code.
+        A reverse-keyed item's label ends in "(R)" / "(กลับค่า)": the loader has
+        recoded its answers, so its tables and figures show recoded values.
         """
         lang = check_language(lang)
         other = "en" if lang == "th" else "th"
@@ -236,7 +238,10 @@ class Instrument:
         row = t[t["item"] == code]
         if row.empty:
             raise KeyError(f"{code!r} is neither an item nor a factor of {self.name}")
-        return row[f"text_{lang}"].iloc[0] or row[f"text_{other}"].iloc[0] or code
+        text = row[f"text_{lang}"].iloc[0] or row[f"text_{other}"].iloc[0] or code
+        if mark_reverse and bool(row["reverse"].iloc[0]):
+            text += " (กลับค่า)" if lang == "th" else " (R)"
+        return text
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Code -> label for every item and factor."""
