@@ -84,7 +84,7 @@ def test_english_only_items_read_in_english_in_thai_output(bfi):
     # bfi.toml has English item texts only: Thai tables showed "A1 | A1", the loading
     # heatmap "N1  N1"
     ins, s = bfi
-    assert ins.label("A1", "th") == "Am indifferent to the feelings of others."
+    assert ins.label("A1", "th") == "Am indifferent to the feelings of others. (กลับค่า)"   # reverse-keyed
     assert ins.label("AGR", "th") == "ความเป็นมิตร"
     d = edu40.describe(s, lang="th").set_index("variable")
     assert d.loc["A2", "label"] == "Inquire about others' well-being."

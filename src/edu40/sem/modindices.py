@@ -22,7 +22,7 @@ import pandas as pd
 
 from .standardize import exo_free_information, standardize
 
-__all__ = ["modification_indices"]
+__all__ = ["modification_indices", "score_tests"]
 
 
 def _candidates(spec, gi, meanstructure):
@@ -99,11 +99,19 @@ def modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
     _, grad, H = model.derivatives(theta, fisher=not exo, q=q + K, extra=extra)
     info = (H / 2.0 if H is not None
             else exo_free_information(model, theta, extra=extra, q=q + K))
-    m_idx, e_idx = np.arange(q), np.arange(q, q + K)
+    return score_tests(result, rows, info, grad[q:] / 2.0, sort=sort, minimum=minimum)
+
+
+def score_tests(result, rows, info, score, *, sort=True, minimum=0.0) -> pd.DataFrame:
+    """MI, EPC and sepc.all of the candidates ``rows`` from the unit information of the extended
+    model (model parameters first) and the score of the candidates; sorted and labelled as lavaan."""
+    spec, model, theta = result._spec, result._model, result._theta
+    q = len(info) - len(score)
+    m_idx, e_idx = np.arange(q), np.arange(q, len(info))
     I22inv = np.linalg.pinv(info[np.ix_(m_idx, m_idx)])
     I12 = info[np.ix_(e_idx, m_idx)]
     V = np.diag(info[np.ix_(e_idx, e_idx)]) - np.einsum("ij,jk,ik->i", I12, I22inv, I12)
-    score = grad[e_idx] / 2.0
+    # freed, a candidate with V < eps^(1/3) would not be identified: lavaan drops it
     ok = V >= np.finfo(float).eps ** (1 / 3)
     N = result.fit_indices["nobs"]
     frame = pd.DataFrame(rows)
@@ -111,7 +119,8 @@ def modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
     frame["epc"] = np.where(ok, -score / np.where(ok, V, 1.0), np.nan)
     frame["sepc.all"] = _standardize_epc(model, theta, frame)
     frame = frame[frame["mi"].notna()]
-    if len(model.groups) > 1:
+    cols = ["lhs", "op", "rhs", "mi", "epc", "sepc.all"]
+    if spec.n_groups > 1:
         labels = spec.group_labels
         frame["group"] = [labels[g] for g in frame["group"]]
         cols = ["lhs", "op", "rhs", "group", "mi", "epc", "sepc.all"]

@@ -29,7 +29,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from .modindices import _candidates, _norm, _standardize_epc
+from .modindices import _candidates, _norm, score_tests
 from .ordinal import DeltaRAMModel, WLSEstimation, estimator_settings
 
 __all__ = ["wls_modification_indices"]
@@ -95,23 +95,4 @@ def wls_modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
         WD = W[:, None] * D if W.ndim == 1 else W @ D
         score -= (st.n - 1) / N * (WD.T @ (est.obs[gi] - implied))
         info += est.f[gi] * (D.T @ WD)
-    m_idx, e_idx = np.arange(q), np.arange(q, k)
-    I22inv = np.linalg.pinv(info[np.ix_(m_idx, m_idx)])
-    I12 = info[np.ix_(e_idx, m_idx)]
-    V = np.diag(info[np.ix_(e_idx, e_idx)]) - np.einsum("ij,jk,ik->i", I12, I22inv, I12)
-    s = score[e_idx]
-    ok = V >= np.finfo(float).eps ** (1 / 3)
-    frame = pd.DataFrame(rows)
-    frame["mi"] = np.where(ok, N * s ** 2 / np.where(ok, V, 1.0), np.nan)
-    frame["epc"] = np.where(ok, -s / np.where(ok, V, 1.0), np.nan)
-    frame["sepc.all"] = _standardize_epc(result._model, theta, frame)
-    frame = frame[frame["mi"].notna()]
-    if spec.n_groups > 1:
-        labels = spec.group_labels
-        frame["group"] = [labels[g] for g in frame["group"]]
-        cols = ["lhs", "op", "rhs", "group", "mi", "epc", "sepc.all"]
-    if minimum > 0:
-        frame = frame[frame["mi"] > minimum]
-    if sort:
-        frame = frame.sort_values("mi", ascending=False, kind="stable")
-    return frame[cols].reset_index(drop=True)
+    return score_tests(result, rows, info, score[q:], sort=sort, minimum=minimum)
