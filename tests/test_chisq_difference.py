@@ -96,6 +96,8 @@ def test_models_that_cannot_be_compared_are_refused():
         edu40.chisq_difference(free, _fit(RESTRICTED, "MLM"))
     with pytest.raises(ValueError, match="different numbers of respondents"):
         edu40.chisq_difference(free, edu40.fit(RESTRICTED, HS.iloc[:200]))
+    with pytest.raises(ValueError, match="groups"):
+        edu40.chisq_difference(edu40.fit(FREE, HS, group="school"), restricted)
     with pytest.raises(ValueError, match="more degrees of freedom"):
         edu40.chisq_difference(free, free)
     with pytest.raises(ValueError, match="at least two"):
@@ -141,3 +143,18 @@ def test_ordinal_invariance_with_pairwise_deletion():
     assert np.allclose(t["chisq"], ref["chisq"], rtol=1e-6)
     assert np.allclose(t["delta_chisq"][1:], ref["chisq_diff"][1:], rtol=1e-6)
     assert t["delta_pvalue"][1] == pytest.approx(ref["pvalue"][1], rel=1e-5)
+
+
+@pytest.mark.parametrize("estimator", ["ML", "MLR"])
+def test_difference_of_fiml_fits(estimator):
+    """HS 1939 with 8% of the answers missing: FIML, plain and Satorra-Bentler (2001) differences."""
+    data = pd.read_csv(HERE / "data" / "hs_missing.csv")
+    t = edu40.chisq_difference(edu40.fit(FREE, data, estimator=estimator, missing="fiml"),
+                               edu40.fit(RESTRICTED, data, estimator=estimator, missing="fiml"))
+    ref = REF[f"hs_fiml_{estimator.lower()}"]
+    assert t["delta_chisq"][1] == pytest.approx(ref["chisq_diff"][1], rel=1e-5)
+    assert t["delta_pvalue"][1] == pytest.approx(ref["pvalue"][1], rel=1e-4)
+    if estimator == "ML":
+        assert t["rmsea"][1] == pytest.approx(ref["rmsea"][1], rel=1e-5)     # RMSEA_D with FIML too
+    else:
+        assert np.isnan(t["rmsea"][1])

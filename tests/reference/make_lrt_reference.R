@@ -64,6 +64,14 @@ bfi_c <- bfi[complete.cases(bfi[, c(bfi_items, "gender")]), ]
 ref$bfi_invariance_wlsmv <- lrt(measeq(bfi_model, bfi_c, bfi_items, "gender", "WLSMV"),
   "lavTestLRT(configural, metric, scalar)  # measEq.syntax(bfi_model, na.omit(bfi), group = 'gender'), WLSMV")
 
+# FIML (hs_missing.csv: HS 1939 with 8% of the answers missing completely at random)
+hm <- read.csv("tests/data/hs_missing.csv")
+for (e in c("ML", "MLR")) {
+  fits <- list(cfa(hs_model, data = hm, estimator = e, missing = "ml"),
+               cfa(hs_restricted, data = hm, estimator = e, missing = "ml"))
+  ref[[paste0("hs_fiml_", tolower(e))]] <- lrt(fits, sprintf(
+    "lavTestLRT(cfa(hs_model, hs_missing, estimator = '%s', missing = 'ml'), cfa(hs_restricted, ...))", e))
+}
 bfi_g <- bfi[!is.na(bfi$gender), ]
 ref$bfi_invariance_pairwise <- lrt(measeq(bfi_model, bfi_g, bfi_items, "gender", "WLSMV", "pairwise"),
   "lavTestLRT(configural, metric, scalar)  # measEq.syntax(bfi_model, bfi, group = 'gender'), WLSMV, missing = 'pairwise'")

@@ -79,6 +79,9 @@ def difference_test(free, restricted) -> dict:
         raise ValueError(f"the two models were fitted with different estimators ({free.estimator} and "
                          f"{restricted.estimator}); a difference test needs the same estimator")
     f1, f0 = free.fit_indices, restricted.fit_indices
+    if free._spec.n_groups != restricted._spec.n_groups:
+        raise ValueError(f"the two models have {free._spec.n_groups} and {restricted._spec.n_groups} groups; "
+                         f"nested models are fitted to the same groups")
     if int(f1["nobs"]) != int(f0["nobs"]):
         raise ValueError(f"the two models were fitted to different numbers of respondents "
                          f"({int(f1['nobs'])} and {int(f0['nobs'])}): they are not nested on the same data")
@@ -116,9 +119,9 @@ def difference_test(free, restricted) -> dict:
     d = out["delta_chisq"]
     out["delta_pvalue"] = float(chi2.sf(d, m)) if np.isfinite(d) else np.nan
     # RMSEA of the difference (RMSEA_D; Savalei, Brace & Fouladi, 2023), lavTestLRT's "RMSEA" column:
-    # lavaan 0.6 gives it for unscaled differences of complete-data fits only, and so does edu40
+    # lavaan 0.6 gives it for unscaled differences only, and so does edu40
     out["rmsea"] = np.nan
-    if free.missing == "listwise" and method == "standard":
+    if method == "standard":
         n, groups = float(f1["nobs"]), free._spec.n_groups
         out["rmsea"] = float(np.sqrt(max((T0 - T1) / n / m - 1 / n, 0.0)) * np.sqrt(groups))
     return out
@@ -143,7 +146,7 @@ def chisq_difference(*fits, names=None) -> pd.DataFrame:
         One row per model: ``model``, ``df``, ``chisq`` (unscaled), ``aic``, ``bic``
         (ML only), and for every model after the first its comparison with the one
         before: ``delta_chisq``, ``delta_df``, ``delta_pvalue``, ``rmsea`` (the RMSEA
-        of the difference, RMSEA_D: unscaled tests of complete data, as lavaan 0.6),
+        of the difference, RMSEA_D: unscaled tests only, as lavaan 0.6),
         ``method``
         (``standard``, ``satorra.bentler.2001`` or ``satorra.2000``, chosen from the
         estimator as lavaan's default) and the correction used (``scaling_factor``
