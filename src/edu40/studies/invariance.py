@@ -98,6 +98,8 @@ class InvarianceResult(Reportable):
                 f"{self.level} level ({_CRITERIA_NAME.get(self.criteria, self.criteria)})")
         cols = ["step", "chisq", "df", "cfi", "rmsea", "srmr", "delta_chisq", "delta_df", "delta_pvalue",
                 "delta_cfi", "delta_rmsea", "holds"]
+        if "chisq.scaled" in self.table:     # the chi-square a robust fit reports, beside the one tested
+            cols.insert(2, "chisq.scaled")
         if self.estimator != "ML":
             test = _DIFFERENCE_TEST[difference_method(self.estimator)][th]
             head += (f"; {self.estimator}: เปรียบเทียบ {self.fit_basis}, Δχ² {test}" if th else
