@@ -7,7 +7,7 @@ they are compared within Monte Carlo error.
 """
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +27,12 @@ ITEMS = [f"x{i}" for i in range(1, 10)]
 R = 300          # draws of the SE comparisons
 
 
-@lru_cache(maxsize=None)
+@cache
 def hs_fit():
     return edu40.fit(MODEL, DATA, ordered=ITEMS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def hs_boot():
     return hs_fit().bootstrap(R, seed=11, n_jobs=1, progress=False, standardized=False, r2=False,
                               fit_measures=False)
@@ -187,3 +187,13 @@ def test_multi_group_bootstrap_resamples_within_groups():
     assert len(ratio) == 4 and np.all(np.abs(ratio - 1) < 0.30), ratio.round(3).tolist()
     assert abs(ratio.mean() - 1) < 0.12
     assert (m["se"] > 0).all()
+
+
+def test_bca_intervals_use_the_jackknife_of_the_ordinal_refits():
+    res = edu40.fit(MODEL, DATA.iloc[:150], ordered=ITEMS)
+    b = res.bootstrap(20, ci="bca", seed=1, n_jobs=1, progress=False, standardized=False, r2=False,
+                      fit_measures=False)
+    assert b.n_ok == 20 and "jackknife (150 leave-one-out fits" in b.note
+    free = b.estimates[b.estimates["se"] > 0]
+    assert np.all(np.isfinite(free[["ci.lower", "ci.upper"]].to_numpy()))
+    assert np.all(free["ci.lower"] <= free["ci.upper"])

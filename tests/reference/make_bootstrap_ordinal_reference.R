@@ -16,11 +16,11 @@ hs <- read.csv("tests/data/hs_ordered.csv")
 hs_model <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 items <- paste0("x", 1:9)
 
-describe <- function(fit, call, seconds) {
+describe <- function(fit, call, seconds, requested) {
   pe <- parameterEstimates(fit, remove.nonfree = FALSE, boot.ci.type = "perc")
   keep <- intersect(c("lhs", "op", "rhs", "group", "est", "se", "ci.lower", "ci.upper"), names(pe))
   boot <- lavInspect(fit, "boot")
-  list(call = call, seconds = seconds, n_ok = nrow(boot), n_requested = attr(boot, "nboot"),
+  list(call = call, seconds = seconds, n_ok = nrow(boot), n_requested = requested,
        estimates = pe[, keep])
 }
 timed <- function(expr) { t0 <- proc.time()[["elapsed"]]; value <- expr; list(value, proc.time()[["elapsed"]] - t0) }
@@ -28,14 +28,14 @@ timed <- function(expr) { t0 <- proc.time()[["elapsed"]]; value <- expr; list(va
 ref <- list(versions = versions)
 set.seed(20260101)
 r <- timed(cfa(hs_model, data = hs, ordered = items, estimator = "DWLS", se = "bootstrap", bootstrap = 1000))
-ref$hs_boot <- describe(r[[1]], "set.seed(20260101); cfa(hs_model, data = hs_ordered, ordered = paste0('x', 1:9), estimator = 'DWLS', se = 'bootstrap', bootstrap = 1000)", r[[2]])
+ref$hs_boot <- describe(r[[1]], "set.seed(20260101); cfa(hs_model, data = hs_ordered, ordered = paste0('x', 1:9), estimator = 'DWLS', se = 'bootstrap', bootstrap = 1000)", r[[2]], 1000)
 robust <- cfa(hs_model, data = hs, ordered = items)
 pe <- parameterEstimates(robust, remove.nonfree = FALSE)
 ref$hs_robust <- list(call = "cfa(hs_model, data = hs_ordered, ordered = paste0('x', 1:9))  # WLSMV, robust.sem SEs",
                       estimates = pe[, c("lhs", "op", "rhs", "est", "se")])
 set.seed(20260102)
 r <- timed(cfa(hs_model, data = hs, ordered = items, group = "school", estimator = "DWLS", se = "bootstrap", bootstrap = 500))
-ref$hs_groups_boot <- describe(r[[1]], "set.seed(20260102); cfa(hs_model, data = hs_ordered, ordered = paste0('x', 1:9), group = 'school', estimator = 'DWLS', se = 'bootstrap', bootstrap = 500)", r[[2]])
+ref$hs_groups_boot <- describe(r[[1]], "set.seed(20260102); cfa(hs_model, data = hs_ordered, ordered = paste0('x', 1:9), group = 'school', estimator = 'DWLS', se = 'bootstrap', bootstrap = 500)", r[[2]], 500)
 
 writeLines(toJSON(ref, digits = I(12), auto_unbox = TRUE, pretty = FALSE, na = "null"),
            "tests/reference/bootstrap_ordinal_reference.json")

@@ -40,6 +40,13 @@ out of every statistic, never silently dropped.  Improper solutions
 (negative variances, a non-positive-definite latent covariance) are kept, as
 lavaan keeps them, and counted.
 
+Fits with ordered indicators (WLSMV, DWLS, WLS, ULSMV ...) are bootstrapped as
+lavaan's ``se = "bootstrap"`` does for them: each draw recomputes thresholds,
+polychoric correlations and the weight matrix from the resampled category
+codes and refits by Gauss-Newton (:mod:`edu40.sem.bootstrap_ordinal`); a
+draw in which a category of an item is absent fails with that reason.  The
+Bollen–Stine test is not available for them (lavaan neither).
+
 Each draw starts from the full-sample estimates and reuses the parsed model
 and parameter table; draws run in parallel with joblib (``n_jobs``) or on a
 Dask cluster (``backend = "dask"``).  Each draw has its own random stream
@@ -313,7 +320,9 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
     seed : int, optional
         Same seed, same result, whatever ``n_jobs`` and ``backend``.
     n_jobs : int
-        Parallel workers (-1: all cores; 1: in this process).
+        Parallel workers (-1: all cores; 1: in this process).  Fits with ordered indicators
+        run on the same workers, one draw at a time (no stacked fits): about 35-70 ms a draw
+        for a 9-item CFA, so 1000 draws take about a minute on one core.
     backend : None, "loky", "threading", "sequential" or "dask"
         ``None``: joblib's worker processes (started once per session and
         kept), unless the first chunk, timed in this process, predicts a run
@@ -325,10 +334,13 @@ def bootstrap(result, n: int = 1000, *, ci: str = "percentile", level: float = 0
         Show a progress bar (tqdm).
     bollen_stine : bool, optional
         Also bootstrap the model-implied data for the Bollen–Stine p-value
-        (default: whenever the data are complete, i.e. not FIML).
+        (default: whenever the data are complete, i.e. not FIML, and continuous;
+        ``True`` with ordered indicators is an error).
     standardized, r2, fit_measures : bool
         Bootstrap the std.all solution, R² and the fit indices (True) or not.
-        ``fit_measures`` may also name the indices, e.g. ``["cfi", "rmsea"]``.
+        ``fit_measures`` may also name the indices, e.g. ``["cfi", "rmsea"]``;
+        for ordered indicators the scaled and robust ones too (``"cfi.scaled"``,
+        ``"rmsea.robust"`` ...).
 
     Returns
     -------

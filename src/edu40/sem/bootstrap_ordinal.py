@@ -37,8 +37,13 @@ from .polychoric import ordinal_statistics
 from .refit import Refitter
 from .standardize import standardize
 
-__all__ = ["OrdinalRefitter", "make_ordinal_refitter", "ordinal_varying_indices", "is_ordinal",
-           "resample_rows"]
+__all__ = [
+    "OrdinalRefitter",
+    "is_ordinal",
+    "make_ordinal_refitter",
+    "ordinal_varying_indices",
+    "resample_rows",
+]
 
 # indices that are the same in every draw (counts, degrees of freedom) or undefined (likelihoods)
 _CONSTANT = {"npar", "nobs", "df", "df.scaled", "baseline.df", "baseline.df.scaled", "aic", "bic",

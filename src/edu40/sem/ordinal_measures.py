@@ -16,7 +16,7 @@ from .ordinal import WLSEstimation, group_data
 from .polychoric import pair_index
 from .robust import block_diag, cfi, robust_rmsea_block, scaled_test, tli, ug_matrix
 
-__all__ = ["ordinal_indices", "ORDINAL_INDEX_NAMES", "catml_robust", "scaled_rmsea"]
+__all__ = ["ORDINAL_INDEX_NAMES", "catml_robust", "ordinal_indices", "scaled_rmsea"]
 
 ORDINAL_INDEX_NAMES = [
     "npar", "nobs", "chisq", "df", "pvalue", "chisq.scaled", "df.scaled", "pvalue.scaled",
