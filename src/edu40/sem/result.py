@@ -334,6 +334,10 @@ class SEMResult(Reportable):
         """Bootstrap SEs and CIs of estimates, defined effects, std.all, R² and fit indices,
         with the Bollen–Stine p-value; parallel (joblib) or on Dask.  See :func:`edu40.sem.bootstrap.bootstrap`.
 
+        Fits with ordered indicators (WLSMV, DWLS, ULSMV ...) are bootstrapped as lavaan's
+        ``se = "bootstrap"``: each draw recomputes thresholds, polychoric correlations and
+        weights and refits (:mod:`edu40.sem.bootstrap_ordinal`); no Bollen–Stine p for them.
+
         Examples
         --------
         >>> import edu40
@@ -344,7 +348,6 @@ class SEMResult(Reportable):
         >>> boot.n_ok
         100
         """
-        self._require_ml("bootstrap replications")
         # The bootstrap is a later pipeline stage (edu40.sem.bootstrap); imported on use.
         from .bootstrap import bootstrap
         return bootstrap(self, n, ci=ci, level=level, seed=seed, n_jobs=n_jobs, backend=backend,
