@@ -25,17 +25,14 @@ joblib or Dask, a random stream per draw) and are summarized by the same
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .engine import GroupData
 from .ordinal import WLSEstimation, estimator_settings, group_data
 from .ordinal_measures import ORDINAL_INDEX_NAMES, ordinal_indices
 from .polychoric import ordinal_statistics
-from .refit import Refitter
-from .standardize import standardize
+from .refit import Refitter, template
 
 __all__ = [
     "OrdinalRefitter",
@@ -133,18 +130,8 @@ class OrdinalRefitter(Refitter):
     def statistics(self, est, theta) -> np.ndarray:
         """Estimates, defined, std.all (+ defined), R², fit indices of a fitted draw."""
         model = est.model
-        parts = [theta]
-        table = model.spec.table
-        rows = model.row_values(theta, table)
-        if self.want_defined and self.defs:
-            parts.append(self.defined(rows))
-        if self.want_std:
-            std = standardize(model, theta, table, rows)
-            parts.append(std)
-            if self.defs:
-                parts.append(self.defined(std))
-        if self.want_r2:
-            parts.append(self.r_squared(model, theta))
+        # the rows' values include the residual variances the delta parameterization derives
+        parts = self.parameter_statistics(model, theta, model.row_values(theta, model.spec.table))
         if self.fit_measures:
             _, _, E_inv, D = est.vcov(theta, "standard")
             idx, _ = ordinal_indices(est, theta, D, E_inv, self.test_kind, len(theta), self.ndat)
@@ -157,28 +144,14 @@ class OrdinalRefitter(Refitter):
 
 def make_ordinal_refitter(result, *, defined=True, std=False, r2=False, fit_measures=()) -> OrdinalRefitter:
     """An :class:`OrdinalRefitter` for a fitted categorical ``SEMResult``."""
-    spec = copy.copy(result._spec)
-    defs = tuple((name, expr.replace("^", "**")) for name, _, expr in spec.definitions)
-    spec.definitions = ()    # compiled code does not pickle; Refitter compiles the text
-    model = copy.copy(result._model)
-    model.spec = spec
-    model.groups = [GroupData(g.label, g.n, g.cov, g.mean, None, None) for g in model.groups]
-    t = spec.table
-    label_rows = [(row.label, k, row.free - 1, row.value) for k, row in enumerate(t.itertuples())
-                  if row.label and not row.label.startswith(".")]
-    pos = {v: i for i, v in enumerate(spec.variables)}
-    if len(model.groups) == 1:
-        r2_nodes = [(0, pos[v]) for v in result.r2.index]
-    else:
-        labels = list(spec.group_labels)
-        r2_nodes = [(labels.index(g), pos[v]) for g, v in result.r2.index]
+    _, model, common = template(result)
     stats = result._prep.stats
     discrepancy, _, test_kind = estimator_settings(result.estimator)
     full = WLSEstimation(result._spec, result._model, stats, discrepancy)
     first = stats[0]
     return OrdinalRefitter(
         model=model, theta=np.asarray(result._theta, float).copy(), likelihood="normal", fiml=False,
-        ov=list(spec.ov), defs=defs, label_rows=label_rows, r2_nodes=r2_nodes, want_defined=defined,
+        **common, want_defined=defined,
         want_std=std, want_r2=r2, fit_measures=tuple(fit_measures), batch=False,
         names=list(first.names), ordered=np.asarray(first.ordered, bool), levels=list(first.levels),
         labels=[getattr(st, "label", "all") for st in stats], discrepancy=discrepancy,

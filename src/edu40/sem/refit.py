@@ -140,19 +140,10 @@ class Refitter:
     # -- statistics of a fitted replication --------------------------------------------
     def statistics(self, model, theta) -> np.ndarray:
         """The statistic vector: estimates, defined, std.all (+ defined), R², fit indices, SEs."""
-        parts = [theta]
         table = model.spec.table
         free = table["free"].to_numpy()
         est = np.where(free > 0, theta[np.maximum(free - 1, 0)], table["value"].to_numpy())
-        if self.want_defined and self.defs:
-            parts.append(self.defined(est))
-        if self.want_std:
-            std = standardize(model, theta, table, est)
-            parts.append(std)
-            if self.defs:
-                parts.append(self.defined(std))
-        if self.want_r2:
-            parts.append(self.r_squared(model, theta))
+        parts = self.parameter_statistics(model, theta, est)
         if self.fit_measures:
             prep = SimpleNamespace(groups=model.groups, n_total=sum(g.n for g in model.groups))
             idx, _ = fit_index_values(model, theta, prep, model.spec,
@@ -161,6 +152,20 @@ class Refitter:
         if self.want_se:
             parts.append(self.standard_errors(model, theta))
         return np.concatenate([np.asarray(p, float).ravel() for p in parts])
+
+    def parameter_statistics(self, model, theta, rows) -> list:
+        """Estimates, defined, std.all (+ defined) and R² of a fit whose table rows have ``rows``."""
+        parts = [theta]
+        if self.want_defined and self.defs:
+            parts.append(self.defined(rows))
+        if self.want_std:
+            std = standardize(model, theta, model.spec.table, rows)
+            parts.append(std)
+            if self.defs:
+                parts.append(self.defined(std))
+        if self.want_r2:
+            parts.append(self.r_squared(model, theta))
+        return parts
 
     def defined(self, values) -> np.ndarray:
         """``:=`` parameters from per-row ``values`` (estimates or std.all), as SEMResult does."""
@@ -212,13 +217,9 @@ class Refitter:
         return False
 
 
-def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(), se=False,
-                  sample=True) -> Refitter:
-    """A :class:`Refitter` for a fitted ``SEMResult``.
-
-    ``sample``: replications will resample the data (the bootstrap), so the
-    observed-information metric is prepared too.
-    """
+def template(result):
+    """The picklable copy of a fit's spec and model that travels to every worker, and the
+    Refitter fields every kind of replication shares (``ov, defs, label_rows, r2_nodes``)."""
     spec = copy.copy(result._spec)
     defs = tuple((name, expr.replace("^", "**")) for name, _, expr in spec.definitions)
     spec.definitions = ()    # compiled code does not pickle; Refitter compiles the text
@@ -227,17 +228,26 @@ def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(),
     # the template travels to every worker: keep the group sizes and labels, not the sample
     # (the bootstrap sends the rows separately; a Monte Carlo pilot may have 200,000 rows)
     model.groups = [GroupData(g.label, g.n, g.cov, g.mean, None, None) for g in model.groups]
-    t = spec.table
-    label_rows = [(row.label, k, row.free - 1, row.value) for k, row in enumerate(t.itertuples())
+    label_rows = [(row.label, k, row.free - 1, row.value) for k, row in enumerate(spec.table.itertuples())
                   if row.label and not row.label.startswith(".")]
-    r2_nodes = []
     pos = {v: i for i, v in enumerate(spec.variables)}
-    r2_index = result.r2.index
     if len(model.groups) == 1:
-        r2_nodes = [(0, pos[v]) for v in r2_index]
+        r2_nodes = [(0, pos[v]) for v in result.r2.index]
     else:
         labels = list(spec.group_labels)
-        r2_nodes = [(labels.index(g), pos[v]) for g, v in r2_index]
+        r2_nodes = [(labels.index(g), pos[v]) for g, v in result.r2.index]
+    return spec, model, {"ov": list(spec.ov), "defs": defs, "label_rows": label_rows, "r2_nodes": r2_nodes}
+
+
+def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(), se=False,
+                  sample=True) -> Refitter:
+    """A :class:`Refitter` for a fitted ``SEMResult``.
+
+    ``sample``: replications will resample the data (the bootstrap), so the
+    observed-information metric is prepared too.
+    """
+    spec, model, common = template(result)
+    t = spec.table
     theta = np.asarray(result._theta, float).copy()
     full = result._model
     expected = inverse_hessian(full.derivatives(theta)[2])
@@ -249,8 +259,7 @@ def make_refitter(result, *, defined=True, std=False, r2=False, fit_measures=(),
             "nobs": float(fi["nobs"]), "n": [g.n for g in model.groups],
             "nel": len(model.groups) * (p * (p + 1) // 2 + (p if model.meanstructure else 0))}
     return Refitter(model=model, theta=theta,
-                    likelihood=result.likelihood, fiml=fiml, ov=list(spec.ov),
-                    defs=defs, label_rows=label_rows, r2_nodes=r2_nodes, want_defined=defined,
+                    likelihood=result.likelihood, fiml=fiml, **common, want_defined=defined,
                     want_std=std, want_r2=r2, fit_measures=tuple(fit_measures), want_se=se,
                     exo=exo, hinv_sample=observed, hinv_model=expected,
                     batch=not (fiml or exo or se), fit_info=info)
