@@ -47,7 +47,7 @@ from scipy import linalg
 from .hessian import observed_hessian
 from .patterns import PatternSet, chol_inverse, pattern_index, pattern_inverses
 
-__all__ = ["GroupData", "RAMModel", "FitOutcome", "chol_inverse", "pattern_index",
+__all__ = ["GroupData", "RAMModel", "FitOutcome", "backtrack", "chol_inverse", "pattern_index",
            "pattern_inverses"]
 
 _A, _S, _M = 0, 1, 2
@@ -82,6 +82,18 @@ class FitOutcome:
     converged: bool
     message: str
     gradient: np.ndarray
+
+
+def backtrack(objective, theta, step, f, slope):
+    """Armijo backtracking along ``step`` (halving from 1): the trial point, its value and the step
+    length; ``t < 1e-10`` means no acceptable point was found."""
+    t = 1.0
+    while True:
+        trial = theta + t * step
+        f_new = objective(trial)
+        if f_new <= f + 1e-4 * t * slope or t < 1e-10:
+            return trial, f_new, t
+        t *= 0.5
 
 
 def _nilpotent_depth(pattern: np.ndarray, limit: int = 4):
@@ -416,13 +428,7 @@ class RAMModel:
             slope = g @ step
             if slope >= 0:  # not a descent direction: use the gradient
                 step, slope = -g, -(g @ g)
-            t = 1.0
-            while True:
-                trial = theta + t * step
-                f_new = self.objective(trial)
-                if f_new <= f + 1e-4 * t * slope or t < 1e-10:
-                    break
-                t *= 0.5
+            trial, f_new, t = backtrack(self.objective, theta, step, f, slope)
             if not np.isfinite(f_new) or t < 1e-10:
                 return self._fallback(theta, "line search failed", fallback_maxiter, done=it - 1)
             theta = trial

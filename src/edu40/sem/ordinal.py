@@ -50,7 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-from .engine import FitOutcome, GroupData, RAMModel
+from .engine import FitOutcome, GroupData, RAMModel, backtrack
 from .polychoric import pair_index
 from .standardize import moment_jacobian
 
@@ -333,13 +333,7 @@ class WLSEstimation:
             slope = g @ step
             if slope >= 0:
                 step, slope = -g, -(g @ g)
-            t = 1.0
-            while True:
-                trial = theta + t * step
-                F_new = self.objective(trial)
-                if F_new <= F + 1e-4 * t * slope or t < 1e-10:
-                    break
-                t *= 0.5
+            trial, F_new, _ = backtrack(self.objective, theta, step, F, slope)
             if not np.isfinite(F_new):
                 return FitOutcome(theta, F, it, False, "line search failed", g)
             theta = trial
