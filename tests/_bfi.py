@@ -27,6 +27,9 @@ HERE = Path(__file__).parent
 DATA = HERE / "data" / "bfi.csv"
 REF = json.loads((HERE / "reference" / "bfi_reference.json").read_text())
 ITEMS = [f"{c}{i}" for c in "ACENO" for i in range(1, 6)]
+# the five-factor model of psych::bfi as lavaan syntax, factors named as the R reference scripts name them
+FIVE_FACTORS = "\n".join(f"{f} =~ " + " + ".join(f"{c}{i}" for i in range(1, 6))
+                         for f, c in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"), ("open", "O")])
 EQUAL = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts"),
          "strict": ("loadings", "intercepts", "residuals")}
 FIT_KEYS = [k for k in REF["cfa"]["fit"]]   # lavaan's fitMeasures names

@@ -13,6 +13,7 @@ import pytest
 from semopy.examples import holzinger39
 
 import edu40
+from tests._bfi import FIVE_FACTORS
 from edu40.sem import compare
 
 HERE = Path(__file__).parent
@@ -69,9 +70,7 @@ def test_invariance_by_gender_on_a_real_likert_survey():
     """psych::bfi (25 six-point items, 2 236 complete answers): two groups, 5 factors, WLSMV."""
     bfi = pd.read_csv(HERE / "data" / "bfi.csv")
     items = list(bfi.columns[:25])
-    model = "\n".join(f"{f} =~ " + " + ".join(f"{p}{i}" for i in range(1, 6))
-                      for f, p in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"),
-                                   ("open", "O")])
+    model = FIVE_FACTORS
     complete = bfi.dropna(subset=items + ["gender"])
     inv = edu40.invariance(model, complete, "gender", estimator="WLSMV")
     ref = REF["bfi_invariance_wlsmv"]
@@ -133,9 +132,7 @@ def test_docstring_example_runs():
 def test_ordinal_invariance_with_pairwise_deletion():
     """psych::bfi by gender, every respondent kept (lavaan missing = 'pairwise')."""
     bfi = pd.read_csv(HERE / "data" / "bfi.csv").dropna(subset=["gender"])
-    model = "\n".join(f"{f} =~ " + " + ".join(f"{p}{i}" for i in range(1, 6))
-                      for f, p in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"),
-                                   ("open", "O")])
+    model = FIVE_FACTORS
     inv = edu40.invariance(model, bfi, "gender", estimator="WLSMV", missing="pairwise")
     ref = REF["bfi_invariance_pairwise"]
     t = inv.table

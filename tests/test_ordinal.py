@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import edu40
+from tests._bfi import FIVE_FACTORS
 from _parity import fit_measure_diffs, table_diffs
 
 HERE = Path(__file__).parent
@@ -22,8 +23,7 @@ HSO = pd.read_csv(HERE / "data" / "hs_ordered.csv")
 BFI = pd.read_csv(HERE / "data" / "bfi.csv")
 EM = pd.read_csv(HERE.parent / "data" / "sample" / "em40_survey.csv")
 HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-BFI_MODEL = "\n".join(f"{f} =~ " + " + ".join(f"{c}{i}" for i in range(1, 6))
-                      for f, c in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"), ("open", "O")])
+BFI_MODEL = FIVE_FACTORS
 
 CASES = {
     "hs_wlsmv": lambda: edu40.fit(HS_MODEL, HSO, ordered=True),

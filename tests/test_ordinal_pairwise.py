@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 
 import edu40
+from tests._bfi import FIVE_FACTORS
 
 HERE = Path(__file__).parent
 REF = json.loads((HERE / "reference" / "pairwise_reference.json").read_text())
 BFI = pd.read_csv(HERE / "data" / "bfi.csv")
 ITEMS = list(BFI.columns[:25])
-MODEL = "\n".join(f"{f} =~ " + " + ".join(f"{p}{i}" for i in range(1, 6))
-                  for f, p in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"), ("open", "O")])
+MODEL = FIVE_FACTORS
 INDICES = ["npar", "df", "chisq", "chisq.scaled", "chisq.scaling.factor", "cfi.scaled", "tli.scaled",
            "rmsea.scaled", "srmr", "cfi.robust", "tli.robust", "rmsea.robust"]
 

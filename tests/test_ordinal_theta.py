@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import edu40
+from tests._bfi import FIVE_FACTORS
 
 HERE = Path(__file__).parent
 REF = json.loads((HERE / "reference" / "theta_reference.json").read_text())
@@ -82,9 +83,7 @@ def test_theta_and_delta_are_the_same_model():
 def test_bfi_theta():
     bfi = pd.read_csv(HERE / "data" / "bfi.csv")
     items = list(bfi.columns[:25])
-    model = "\n".join(f"{f} =~ " + " + ".join(f"{p}{i}" for i in range(1, 6))
-                      for f, p in [("agree", "A"), ("consc", "C"), ("extra", "E"), ("neuro", "N"),
-                                   ("open", "O")])
+    model = FIVE_FACTORS
     _compare(edu40.fit(model, bfi, ordered=items, parameterization="theta"), REF["bfi_theta"])
 
 
