@@ -110,12 +110,15 @@ class DeltaRAMModel(RAMModel):
                                  f"variables as outcomes and indicators only. Declare them continuous "
                                  f"(leave them out of ordered=) to use them as predictors")
 
-    def scales(self, theta, gi) -> np.ndarray:
+    def scales(self, theta, gi, sigma=None) -> np.ndarray:
+        """Δ of every observed variable (1 for continuous ones); ``sigma``: the implied covariance
+        at ``theta`` when the caller has it (theta parameterization: Δ = 1/√diag Σ*)."""
         if self.theta_parameterization:
             out = np.ones(len(self.spec.ov))
             o = self.ordered_idx
             if len(o):
-                sigma, *_ = self.moments(theta, gi)
+                if sigma is None:
+                    sigma, *_ = self.moments(theta, gi)
                 with np.errstate(invalid="ignore", divide="ignore"):   # a trial step's negative variance:
                     out[o] = 1.0 / np.sqrt(np.diag(sigma)[o])          # NaN, and the line search steps back
             return out
@@ -137,39 +140,31 @@ class DeltaRAMModel(RAMModel):
         return A, S, m
 
     def row_values(self, theta, table) -> np.ndarray:
-        """Every row's value at theta: free parameters, fixed values, and the residual variances
-        of ordered variables that the delta parameterization computes."""
+        """Every row's value at theta: free parameters, fixed values, and what the parameterization
+        derives: the residual variances of ordered variables (delta) or their scales (theta)."""
         cache = getattr(self, "_row_cache", None)
         if cache is None or cache[0] is not table:        # positions computed once per table
             free = table["free"].to_numpy()
-            ordered = set(self.spec.ordered)
             pos = {v: i for i, v in enumerate(self.spec.variables)}
-            rows = np.flatnonzero((table["op"].to_numpy() == "~~") & (table["lhs"] == table["rhs"]).to_numpy()
-                                  & table["lhs"].isin(ordered).to_numpy() & (free == 0))
-            groups = table["group"].to_numpy()[rows]
-            nodes = np.array([pos[v] for v in table["lhs"].to_numpy()[rows]], dtype=int)
-            cache = (table, free, table["value"].to_numpy(float), rows, groups, nodes)
+            lhs = table["lhs"].to_numpy()
+            if self.theta_parameterization:
+                derived = table["op"].to_numpy() == "~*~"
+            else:
+                derived = ((table["op"].to_numpy() == "~~") & (lhs == table["rhs"].to_numpy())
+                           & table["lhs"].isin(set(self.spec.ordered)).to_numpy())
+            rows = np.flatnonzero(derived & (free == 0))
+            nodes = np.array([pos[v] for v in lhs[rows]], dtype=int)
+            cache = (table, free, table["value"].to_numpy(float), rows, table["group"].to_numpy()[rows], nodes)
             self._row_cache = cache
-        _, free, fixed, rows, groups, nodes = cache[:6]
+        _, free, fixed, rows, groups, nodes = cache
         est = np.where(free > 0, theta[np.maximum(free - 1, 0)], fixed)
-        if self.theta_parameterization:
-            # the residual variances are parameters; the scales are what follows from them
-            if len(cache) == 6:
-                t = table
-                srows = np.flatnonzero((t["op"] == "~*~").to_numpy() & (t["free"] == 0).to_numpy())
-                ov_pos = {v: i for i, v in enumerate(self.spec.ov)}
-                cache = cache + (srows, t["group"].to_numpy()[srows],
-                                 np.array([ov_pos[v] for v in t["lhs"].to_numpy()[srows]], dtype=int))
-                self._row_cache = cache
-            srows, sgroups, snodes = cache[6:]
-            for gi in np.unique(sgroups):
-                sel = sgroups == gi
-                est[srows[sel]] = self.scales(theta, gi)[snodes[sel]]
-            return est
         for gi in np.unique(groups):
-            _, S, _ = self.matrices(theta, gi)
             sel = groups == gi
-            est[rows[sel]] = S[nodes[sel], nodes[sel]]
+            if self.theta_parameterization:     # observed variables come first: node = position in ov
+                est[rows[sel]] = self.scales(theta, gi)[nodes[sel]]
+            else:
+                _, S, _ = self.matrices(theta, gi)
+                est[rows[sel]] = S[nodes[sel], nodes[sel]]
         return est
 
 
@@ -242,7 +237,7 @@ class WLSEstimation:
         ix = self.index[gi]
         model = self.model
         sigma, mu, *_ = model.moments(theta, gi)
-        d = model.scales(theta, gi)
+        d = model.scales(theta, gi, sigma)
         tau = np.where(ix.th_free >= 0, theta[np.maximum(ix.th_free, 0)], ix.th_fixed)
         v = ix.th_var
         th = np.where(ix.th_ordered, d[v] * (tau - mu[v]), mu[v])

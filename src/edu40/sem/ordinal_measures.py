@@ -98,7 +98,7 @@ def ordinal_indices(est: WLSEstimation, theta, D, E_inv, test_kind, npar, ndat):
     moments = []
     for gi, st in enumerate(est.stats):
         sigma, mu, *_ = est.model.moments(theta, gi)
-        d = est.model.scales(theta, gi)
+        d = est.model.scales(theta, gi, sigma)
         moments.append({"S": st.cov, "sigma": sigma * np.outer(d, d), "mu": mu,
                         "mean": group_data(st).mean, "n": st.n})
     return series, {"groups": moments}
@@ -181,7 +181,7 @@ def catml_robust(est, theta, D, E_inv, df, dfb) -> dict:
         if np.linalg.eigvalsh(R)[0] < np.sqrt(np.finfo(float).eps):
             return nan
         sigma, *_ = est.model.moments(theta, gi)
-        d = est.model.scales(theta, gi)
+        d = est.model.scales(theta, gi, sigma)
         S = sigma * np.outer(d, d)
         W = np.linalg.inv(S)
         p = st.p
