@@ -348,12 +348,8 @@ def main(argv=None) -> int:
         return args.func(args)
     except (SurveyInputError, CodebookError, FileNotFoundError, SEMDataError, ModelSpecError,
             ModelSyntaxError, ValueError) as exc:
-        message = str(exc)
-        # the loader speaks to Python users; on the command line the same choices are options
-        message = message.replace("pass mapping={column: item} or another instrument",
-                                  "rename the columns to the item codes, or give the codebook of this "
-                                  "questionnaire with --instrument codebook.csv")
-        message = message.replace("pass header_row= its number", "pass --header-row with its number")
+        # the loader's errors say what to pass in Python; on the command line the same choices are options
+        message = getattr(exc, "cli_message", None) or str(exc)
         print(f"edu40 {args.command}: error: {message}", file=sys.stderr)
         return 2
 

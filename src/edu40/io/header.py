@@ -135,16 +135,21 @@ def no_items_error(table, columns: list, instrument, given: int | None) -> Surve
     ``table`` is the reader's table (its ``source``, ``sheet``, ``sheets``
     and ``header_row``).
     """
-    where = (f" (sheet {table.sheet!r}; the workbook's sheets are {list(table.sheets)}: pass sheet= "
-             f"to read another)" if len(table.sheets) > 1 else "")
-    if table.header_row is None:
-        row = ""
-    else:
-        why = f"header_row={given}" if given else f"none of the first {HEADER_SCAN_ROWS} rows names more items"
-        row = (f" (row {table.header_row} of the file, {why}); if the column headers are in another row, pass "
-               f"header_row= its number as Excel shows it (1 = first row)")
-    return SurveyInputError(
-        f"{table.source}: no column matches an item of {instrument.name}{where}. Expected item codes such as "
-        f"{instrument.item_codes[:3]} or the item texts as headers; the file's columns are "
-        f"{columns[:12]}{' ...' if len(columns) > 12 else ''}{row}. Otherwise pass mapping={{column: item}} "
-        f"or another instrument.")
+    def message(cli: bool) -> str:
+        # the same advice, in the words of load_survey's arguments or of the command line's options
+        sheet, header = ("--sheet", "--header-row") if cli else ("sheet=", "header_row=")
+        where = (f" (sheet {table.sheet!r}; the workbook's sheets are {list(table.sheets)}: pass {sheet} "
+                 f"to read another)" if len(table.sheets) > 1 else "")
+        if table.header_row is None:
+            row = ""
+        else:
+            why = f"header_row={given}" if given else f"none of the first {HEADER_SCAN_ROWS} rows names more items"
+            row = (f" (row {table.header_row} of the file, {why}); if the column headers are in another row, "
+                   f"pass {header} its number as Excel shows it (1 = first row)")
+        otherwise = ("rename the columns to the item codes, or give the codebook of this questionnaire with "
+                     "--instrument codebook.csv" if cli else "pass mapping={column: item} or another instrument")
+        return (f"{table.source}: no column matches an item of {instrument.name}{where}. Expected item codes "
+                f"such as {instrument.item_codes[:3]} or the item texts as headers; the file's columns are "
+                f"{columns[:12]}{' ...' if len(columns) > 12 else ''}{row}. Otherwise {otherwise}.")
+
+    return SurveyInputError(message(False), cli_message=message(True))

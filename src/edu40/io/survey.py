@@ -62,11 +62,16 @@ def empty_screening() -> pd.DataFrame:
 
 
 class SurveyInputError(ValueError):
-    """A survey file with invalid answers; ``.report`` holds every problem found."""
+    """A survey file with invalid answers; ``.report`` holds every problem found.
 
-    def __init__(self, message: str, report: "ValidationReport | None" = None):
+    ``cli_message`` (when set) says the same with the command line's options in place of
+    Python's arguments; ``edu40`` on the command line prints it.
+    """
+
+    def __init__(self, message: str, report: "ValidationReport | None" = None, cli_message: str | None = None):
         super().__init__(message)
         self.report = report
+        self.cli_message = cli_message
 
 
 # Report headers of the validation tables (th, en).
