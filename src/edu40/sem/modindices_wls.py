@@ -44,7 +44,7 @@ def wls_modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
     ordered = set(spec.ordered)
     q = spec.n_free
     table = spec.table
-    rows, new_rows, start = [], [], []
+    rows, added, refreed, start = [], [], [], []     # candidates; new table rows; fixed rows freed
     k = q
     for gi in range(spec.n_groups):
         t = table[table["group"] == gi]
@@ -59,27 +59,21 @@ def wls_modification_indices(result, *, sort=True, minimum=0.0) -> pd.DataFrame:
                 continue
             k += 1
             row = fixed.get(key)
-            value = 0.0 if row is None else float(row.value)
             if row is None:
-                new_rows.append({"lhs": lhs, "op": op, "rhs": rhs, "group": gi, "user": 10, "free": k,
-                                 "value": np.nan, "label": "", "start": 0.0, "exo": False})
+                added.append({"lhs": lhs, "op": op, "rhs": rhs, "group": gi, "user": 10, "free": k,
+                              "value": np.nan, "label": "", "start": 0.0, "exo": False})
             else:
-                new_rows.append(("refree", row.Index, k))
-            start.append(value)
+                refreed.append((row.Index, k))
+            start.append(0.0 if row is None else float(row.value))
             rows.append({"lhs": lhs, "op": op, "rhs": rhs, "group": gi})
     cols = ["lhs", "op", "rhs", "mi", "epc", "sepc.all"]
     if not rows:
         return pd.DataFrame(columns=cols)
     ext = table.copy()
-    added = []
-    for item in new_rows:
-        if isinstance(item, tuple):
-            _, index, free_k = item
-            ext.loc[index, "free"] = free_k
-            ext.loc[index, "start"] = ext.loc[index, "value"]
-            ext.loc[index, "value"] = np.nan
-        else:
-            added.append(item)
+    for index, free_k in refreed:
+        ext.loc[index, "free"] = free_k
+        ext.loc[index, "start"] = ext.loc[index, "value"]
+        ext.loc[index, "value"] = np.nan
     if added:
         ext = pd.concat([ext, pd.DataFrame(added).reindex(columns=ext.columns)], ignore_index=True)
     spec_ext = dataclasses.replace(spec, table=ext)
